@@ -1,0 +1,45 @@
+import { OAuth2ConfigError } from './errors';
+import { requestToken, scopeParam, type TokenRequestContext } from './token-request';
+import type { TokenSet } from './types';
+
+/** RFC 6749 §4.4: client credentials grant. */
+export function clientCredentialsGrant(ctx: TokenRequestContext): Promise<TokenSet> {
+  return requestToken(ctx, 'client_credentials', scopeParam(ctx.config));
+}
+
+/** RFC 6749 §4.3: resource owner password grant (legacy; for providers that need it). */
+export function passwordGrant(ctx: TokenRequestContext, username: string, password: string): Promise<TokenSet> {
+  if (!username) throw new OAuth2ConfigError('the password grant needs a username');
+  ctx.redactor?.add(password);
+  return requestToken(ctx, 'password', { username, password, ...scopeParam(ctx.config) });
+}
+
+export interface CodeExchange {
+  code: string;
+  /** Must be identical to the `redirect_uri` of the authorize request (RFC 6749 §4.1.3). */
+  redirectUri?: string;
+  codeVerifier?: string;
+}
+
+/** RFC 6749 §4.1.3: exchanges an authorization code. */
+export function authorizationCodeGrant(ctx: TokenRequestContext, exchange: CodeExchange): Promise<TokenSet> {
+  if (!exchange.code) throw new OAuth2ConfigError('no authorization code to exchange');
+  ctx.redactor?.add(exchange.code, exchange.codeVerifier);
+  const params: Record<string, string> = { code: exchange.code };
+  const redirectUri = exchange.redirectUri ?? ctx.config.redirectUri;
+  if (redirectUri) params.redirect_uri = redirectUri;
+  if (exchange.codeVerifier) params.code_verifier = exchange.codeVerifier;
+  return requestToken(ctx, 'authorization_code', params);
+}
+
+/**
+ * RFC 6749 §6: refresh. A response without `refresh_token` keeps the old one; a new one replaces
+ * it (the caller must persist it before using the new access token).
+ */
+export async function refreshTokenGrant(ctx: TokenRequestContext, refreshToken: string): Promise<TokenSet> {
+  const params: Record<string, string> = { refresh_token: refreshToken };
+  if (ctx.config.scopeOnRefresh) Object.assign(params, scopeParam(ctx.config));
+  const tokens = await requestToken(ctx, 'refresh_token', params);
+  if (!tokens.refreshToken) tokens.refreshToken = refreshToken;
+  return tokens;
+}

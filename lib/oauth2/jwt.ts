@@ -1,0 +1,61 @@
+import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { OAuth2ConfigError } from './errors';
+import { base64url, randomToken } from './pkce';
+
+export type JwtAlg = 'RS256' | 'ES256' | 'HS256';
+
+export interface JwtSigningKey {
+  alg: JwtAlg;
+  /** PEM private key (RS256, ES256) or shared secret (HS256). */
+  key: string;
+  kid?: string;
+}
+
+function asymmetricKey(pem: string): KeyObject {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    throw new OAuth2ConfigError('the private key is not a valid PEM private key');
+  }
+}
+
+/** Picks the algorithm for a private key when none is configured. */
+export function algForPrivateKey(pem: string): 'RS256' | 'ES256' {
+  const type = asymmetricKey(pem).asymmetricKeyType;
+  if (type === 'rsa') return 'RS256';
+  if (type === 'ec') return 'ES256';
+  throw new OAuth2ConfigError(`private keys of type ${type} are not supported (use RSA or EC P-256)`);
+}
+
+/** Signs a compact JWS with `node:crypto` (RS256, ES256 in IEEE P1363 form, HS256). */
+export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey): string {
+  const header: Record<string, string> = { alg: signing.alg, typ: 'JWT' };
+  if (signing.kid) header.kid = signing.kid;
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  let signature: Buffer;
+  switch (signing.alg) {
+    case 'HS256':
+      signature = createHmac('sha256', signing.key).update(input).digest();
+      break;
+    case 'RS256':
+      signature = sign('sha256', Buffer.from(input), asymmetricKey(signing.key));
+      break;
+    case 'ES256': {
+      const key = asymmetricKey(signing.key);
+      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+        throw new OAuth2ConfigError('ES256 needs an EC key on the P-256 curve');
+      }
+      signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+      break;
+    }
+    default:
+      throw new OAuth2ConfigError(`unsupported JWT algorithm ${String(signing.alg)}`);
+  }
+  return `${input}.${base64url(signature)}`;
+}
+
+/** RFC 7523 §3 client assertion claims: iss = sub = client_id, aud, iat, exp, jti. */
+export function clientAssertion(clientId: string, audience: string, signing: JwtSigningKey, lifetimeSec = 60, now = Date.now()): string {
+  const iat = Math.floor(now / 1000);
+  return signJwt({ iss: clientId, sub: clientId, aud: audience, iat, exp: iat + lifetimeSec, jti: randomToken(16) }, signing);
+}

@@ -1,0 +1,145 @@
+/** Shared types of the OAuth2 engine. Nothing here knows about n8n or Node-RED. */
+
+/** Where the client's credentials go on a token request. */
+export type ClientAuthMethod =
+  /** HTTP Basic with RFC 6749 §2.3.1 form-urlencoded id and secret (default). */
+  | 'basic'
+  /** HTTP Basic of the raw `id:secret` (compatibility with servers that do not decode). */
+  | 'basic-raw'
+  /** `client_id` and `client_secret` in the request body. */
+  | 'body'
+  /** Public client: `client_id` in the body, no secret (use PKCE). */
+  | 'none'
+  /** RFC 7523 JWT assertion signed with the client's private key (RS256 / ES256). */
+  | 'private_key_jwt'
+  /** RFC 7523 JWT assertion signed with the client secret (HS256). */
+  | 'client_secret_jwt';
+
+export interface ClientCredentialsConfig {
+  clientId: string;
+  clientSecret?: string;
+  method: ClientAuthMethod;
+  /** PEM private key for `private_key_jwt`. */
+  privateKey?: string;
+  /** Signing algorithm for JWT methods. Default: RS256 (RSA key), ES256 (EC key), HS256 (secret). */
+  signingAlg?: 'RS256' | 'ES256' | 'HS256';
+  /** `kid` header of the assertion. */
+  keyId?: string;
+  /** `aud` claim of the assertion. Default: the token URL the request goes to. */
+  assertionAudience?: string;
+  /** Lifetime of the assertion in seconds. Default 60. */
+  assertionLifetimeSec?: number;
+}
+
+/** A dotted path into a JSON token response, e.g. `data.token` or `expires_in`. */
+export type ResponsePath = string;
+
+export interface ResponseMapping {
+  accessToken?: ResponsePath;
+  refreshToken?: ResponsePath;
+  expiresIn?: ResponsePath;
+  tokenType?: ResponsePath;
+  scope?: ResponsePath;
+  /** Extra values to keep from the response, by output name (e.g. `refresh_token_expires_in`). */
+  extra?: Record<string, ResponsePath>;
+}
+
+/** A check on a token response; failing one is an `invalid_response` error. */
+export interface ResponseValidation {
+  /** Path of the value to check; `$status` checks the HTTP status. */
+  path: ResponsePath;
+  /** The value must be present and not empty. */
+  notEmpty?: boolean;
+  /** The value must equal this (compared as strings). */
+  equals?: string | number | boolean;
+  /** Message shown when the check fails. */
+  message?: string;
+}
+
+export interface TokenPlacement {
+  /** Header that carries the token on API calls. Default `Authorization`. */
+  headerName?: string;
+  /** Prefix before the token. Default `Bearer`; an empty string sends the bare token. */
+  prefix?: string;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Longest wait honoured from a `Retry-After` header, in ms. Default 30000. */
+  maxDelayMs?: number;
+  /** First back-off when no `Retry-After` is given, doubled each time. Default 500. */
+  baseDelayMs?: number;
+}
+
+export interface OAuth2Config {
+  client: ClientCredentialsConfig;
+  tokenUrl: string;
+  /** Separate URL for the refresh_token grant. Default: `tokenUrl`. */
+  refreshUrl?: string;
+  authorizationUrl?: string;
+  redirectUri?: string;
+  scopes?: string[];
+  /** Separator when joining scopes. Default a space (RFC 6749 §3.3). */
+  scopeSeparator?: string;
+  /** PKCE S256 on the authorization code grant. Default true. */
+  pkce?: boolean;
+  /** Extra query parameters of the authorize URL (e.g. Zendesk's `subdomain`, `audience`). */
+  extraAuthorizeParams?: Record<string, string>;
+  /** Extra body parameters of every token request except refresh (e.g. `audience`, `resource`). */
+  extraTokenParams?: Record<string, string>;
+  /** Extra body parameters of refresh requests. */
+  extraRefreshParams?: Record<string, string>;
+  /** Extra headers of token requests. */
+  extraTokenHeaders?: Record<string, string>;
+  /** Body encoding of token requests. Default `form` (RFC 6749); `json` for servers that want it. */
+  tokenBodyFormat?: 'form' | 'json';
+  /** Send the scope on refresh requests. Default false (the server keeps the granted scope). */
+  scopeOnRefresh?: boolean;
+  responseMapping?: ResponseMapping;
+  /** Lifetime in seconds assumed when the server sends no `expires_in`. Default: unknown. */
+  defaultExpiresInSec?: number;
+  validations?: ResponseValidation[];
+  tokenPlacement?: TokenPlacement;
+  /** Expected `iss` of authorization responses (RFC 9207). */
+  issuer?: string;
+  /** Require `iss` in authorization responses. Default false. */
+  requireIssuer?: boolean;
+  retry?: RetryPolicy;
+  /** Timeout of one HTTP request in ms. Default 30000. */
+  timeoutMs?: number;
+}
+
+/** A normalised token set. `expiresAt` is absent when the lifetime is unknown. */
+export interface TokenSet {
+  accessToken: string;
+  /** Normalised: `Bearer` for any casing of bearer or a missing type; other types as sent. */
+  tokenType: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  /** Epoch milliseconds when the token was obtained. */
+  obtainedAt?: number;
+  refreshToken?: string;
+  scope?: string;
+  idToken?: string;
+  /** Values kept from the response by `responseMapping.extra`, plus non-token members. */
+  extra?: Record<string, unknown>;
+}
+
+export interface TransportRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Sends one HTTP request. The default uses the global `fetch`; hosts may pass their own. */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
