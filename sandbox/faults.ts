@@ -1,0 +1,218 @@
+// The fault queue and what each fault does to a response.
+import type { ServerResponse } from 'node:http';
+import { InvalidInputError, overrideJsonContentType, sendJson, sendText } from './http-util';
+import { FAULT_KINDS, PROVIDERS, type Fault, type FaultEndpoint, type FaultKind, type ProviderId } from './types';
+
+/** Faults that replace the whole response (nothing is issued or processed). */
+const SHORT_CIRCUIT = new Set<FaultKind>([
+  'error-in-200',
+  'missing-access-token',
+  'html-502',
+  'rate-limit-429',
+  'unavailable-503',
+  'invalid-client',
+  'insufficient-scope',
+  'invalid-token',
+]);
+
+const ALLOWED: Record<FaultEndpoint, ReadonlySet<FaultKind>> = {
+  token: new Set<FaultKind>([
+    'expires-in-string',
+    'no-expires-in',
+    'token-type-lowercase',
+    'token-type-missing',
+    'token-type-unknown',
+    'json-as-text-plain',
+    'form-encoded-response',
+    'error-in-200',
+    'missing-access-token',
+    'html-502',
+    'rate-limit-429',
+    'unavailable-503',
+    'refresh-without-refresh-token',
+    'invalid-client',
+  ]),
+  api: new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']),
+  webhook: new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']),
+};
+
+export interface QueuedFault {
+  provider: ProviderId | 'any';
+  endpoint: FaultEndpoint;
+  kind: FaultKind;
+  remaining: number;
+  retryAfter: number;
+}
+
+export function isShortCircuit(kind: FaultKind): boolean {
+  return SHORT_CIRCUIT.has(kind);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates an untrusted fault description (throws InvalidInputError, a TypeError). */
+export function validateFault(input: unknown): QueuedFault {
+  if (!isObject(input)) throw new InvalidInputError('A fault must be an object');
+  const { provider, endpoint, kind, times, retryAfter } = input;
+  if (provider !== 'any' && !(PROVIDERS as readonly unknown[]).includes(provider)) {
+    throw new InvalidInputError(`Fault provider must be one of ${PROVIDERS.join(', ')}, any`);
+  }
+  if (endpoint !== 'token' && endpoint !== 'api' && endpoint !== 'webhook') {
+    throw new InvalidInputError('Fault endpoint must be token, api or webhook');
+  }
+  if (!(FAULT_KINDS as readonly unknown[]).includes(kind)) {
+    throw new InvalidInputError(`Unknown fault kind; known kinds: ${FAULT_KINDS.join(', ')}`);
+  }
+  const k = kind as FaultKind;
+  if (!ALLOWED[endpoint].has(k)) {
+    throw new InvalidInputError(`Fault kind "${k}" does not apply to the ${endpoint} endpoint; it accepts ${[...ALLOWED[endpoint]].join(', ')}`);
+  }
+  if (endpoint === 'webhook' && provider !== 'deployteq' && provider !== 'any') {
+    throw new InvalidInputError('Only the deployteq provider has a webhook endpoint');
+  }
+  if (endpoint === 'api' && provider === 'deployteq') {
+    throw new InvalidInputError('Deployteq has no API endpoint here: use endpoint "webhook"');
+  }
+  if (times !== undefined && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) {
+    throw new InvalidInputError('Fault times must be a positive integer');
+  }
+  if (retryAfter !== undefined && (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0)) {
+    throw new InvalidInputError('Fault retryAfter must be a non-negative integer (seconds)');
+  }
+  return {
+    provider: provider as ProviderId | 'any',
+    endpoint,
+    kind: k,
+    remaining: (times as number | undefined) ?? 1,
+    retryAfter: (retryAfter as number | undefined) ?? 1,
+  };
+}
+
+export class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  add(input: unknown): number {
+    const list = Array.isArray(input) ? input : [input];
+    const valid = list.map(validateFault); // validate all before queueing any
+    this.queue.push(...valid);
+    return valid.length;
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** The first queued fault for this provider/endpoint that `applies` accepts, without consuming it. */
+  peek(provider: ProviderId, endpoint: FaultEndpoint, applies: (kind: FaultKind) => boolean = () => true): QueuedFault | undefined {
+    return this.queue.find((f) => f.endpoint === endpoint && (f.provider === 'any' || f.provider === provider) && applies(f.kind));
+  }
+
+  consume(fault: QueuedFault): void {
+    fault.remaining--;
+    if (fault.remaining <= 0) this.queue = this.queue.filter((f) => f !== fault);
+  }
+
+  snapshot(): Fault[] {
+    return this.queue.map((f) => ({ provider: f.provider, endpoint: f.endpoint, kind: f.kind, times: f.remaining, retryAfter: f.retryAfter }));
+  }
+}
+
+const PROXY_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
+  '<hr><center>sandbox-proxy</center>\r\n</body>\r\n</html>\r\n';
+
+export type FaultStyle = 'token' | 'api' | 'webhook';
+
+/**
+ * Sends the response of a short-circuit fault. Returns true when the response was a 429
+ * (the caller counts it).
+ */
+export function sendShortCircuitFault(res: ServerResponse, fault: QueuedFault, style: FaultStyle, scope = ''): boolean {
+  const retry = { 'Retry-After': String(fault.retryAfter) };
+  switch (fault.kind) {
+    case 'html-502':
+      sendText(res, 502, 'text/html', PROXY_502);
+      return false;
+    case 'rate-limit-429':
+      sendJson(res, 429, style === 'token' ? { error: 'rate_limited', error_description: 'Too many requests (sandbox fault)' } : { error: 'rate_limited', message: 'Too many requests (sandbox fault)' }, retry);
+      return true;
+    case 'unavailable-503':
+      sendJson(res, 503, style === 'token' ? { error: 'temporarily_unavailable', error_description: 'Service unavailable (sandbox fault)' } : { error: 'service_unavailable', message: 'Service unavailable (sandbox fault)' }, retry);
+      return false;
+    case 'error-in-200':
+      sendJson(res, 200, { error: 'invalid_grant', error_description: 'The grant is invalid (sandbox fault: error in a 200 response)' }, { Pragma: 'no-cache' });
+      return false;
+    case 'missing-access-token':
+      sendJson(res, 200, scope ? { token_type: 'Bearer', expires_in: 3600, scope } : { token_type: 'Bearer', expires_in: 3600 }, { Pragma: 'no-cache' });
+      return false;
+    case 'invalid-client':
+      sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed (sandbox fault)' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' });
+      return false;
+    case 'insufficient-scope':
+      sendJson(
+        res,
+        403,
+        style === 'webhook' ? { error: 'forbidden', message: 'The access token lacks the required scope (sandbox fault)' } : { error: 'insufficient_scope', message: 'The access token lacks the required scope (sandbox fault)' },
+        { 'WWW-Authenticate': 'Bearer realm="sandbox", error="insufficient_scope", error_description="The access token lacks the required scope"' },
+      );
+      return false;
+    case 'invalid-token':
+      sendJson(
+        res,
+        401,
+        style === 'webhook' ? { error: 'unauthorized', message: 'The access token is invalid (sandbox fault)' } : { error: 'invalid_token', message: 'The access token is invalid (sandbox fault)' },
+        { 'WWW-Authenticate': 'Bearer realm="sandbox", error="invalid_token", error_description="The access token is invalid"' },
+      );
+      return false;
+    default:
+      throw new Error(`Fault ${fault.kind} is not a short-circuit fault`);
+  }
+}
+
+/** Applies a response-shaping fault to a JSON API response: only the content type can change. */
+export function applyApiShaping(res: ServerResponse, fault: QueuedFault): void {
+  if (fault.kind === 'json-as-text-plain') overrideJsonContentType(res, 'text/plain; charset=utf-8');
+}
+
+/** Sends a successful token response, shaped by a token-shaping fault when given. */
+export function sendTokenResponse(res: ServerResponse, body: Record<string, unknown>, shaping: FaultKind | null, lifetime: number): void {
+  const out: Record<string, unknown> = { ...body };
+  let contentType = 'application/json; charset=utf-8';
+  let form = false;
+  switch (shaping) {
+    case 'expires-in-string':
+      out.expires_in = String(lifetime);
+      break;
+    case 'no-expires-in':
+      delete out.expires_in;
+      break;
+    case 'token-type-lowercase':
+      out.token_type = 'bearer';
+      break;
+    case 'token-type-missing':
+      delete out.token_type;
+      break;
+    case 'token-type-unknown':
+      out.token_type = 'MAC';
+      break;
+    case 'json-as-text-plain':
+      contentType = 'text/plain; charset=utf-8';
+      break;
+    case 'form-encoded-response':
+      form = true;
+      contentType = 'application/x-www-form-urlencoded';
+      break;
+    default:
+      break; // 'refresh-without-refresh-token' is applied while issuing
+  }
+  const headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+  if (form) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(out)) params.set(k, String(v));
+    sendText(res, 200, contentType, params.toString(), headers);
+  } else {
+    sendText(res, 200, contentType, JSON.stringify(out), headers);
+  }
+}
