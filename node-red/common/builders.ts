@@ -1,0 +1,202 @@
+/**
+ * Turns a config node's settings (deployed, or unsaved ones sent by the edit dialog) and its
+ * credentials into an engine configuration. Shared by the runtime and the admin routes, so
+ * "Authorize" and "Test" use exactly what a deploy would use.
+ */
+import { createHash } from 'node:crypto';
+import type { GrantSpec } from '../../lib/oauth2/token-manager';
+import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import { deployteqOAuth2Config } from '../../lib/providers/deployteq';
+import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
+
+export type Settings = Record<string, unknown>;
+export type Credentials = Record<string, string | undefined>;
+
+export type GrantType = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
+
+export interface BuiltConfig {
+  config: OAuth2Config;
+  grant: GrantSpec;
+  grantType: GrantType;
+  /** Zendesk Chat: the API base URL. */
+  apiBaseUrl?: string;
+  /** A refresh token typed into the credential (generic client), used when nothing newer is stored. */
+  seedRefreshToken?: string;
+  /** Binds stored tokens to this client: type, client id, token URL, grant and seed. */
+  fingerprint: string;
+}
+
+export const CONFIG_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'] as const;
+export type ConfigType = (typeof CONFIG_TYPES)[number];
+
+/** Credential fields of each config type (all secrets are `password`). */
+export const CREDENTIALS: Record<ConfigType, Record<string, { type: 'text' | 'password' }>> = {
+  'deployteq-oauth2': { clientSecret: { type: 'password' } },
+  'zendesk-chat-oauth2': { clientSecret: { type: 'password' }, username: { type: 'text' }, password: { type: 'password' } },
+  'oauth2-client': {
+    clientSecret: { type: 'password' },
+    privateKey: { type: 'password' },
+    username: { type: 'text' },
+    password: { type: 'password' },
+    refreshToken: { type: 'password' },
+  },
+};
+
+function str(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value).trim();
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  return value === true || value === 'true';
+}
+
+function num(value: unknown): number | undefined {
+  const s = str(value);
+  if (!s) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < 0) throw new TypeError(`"${s}" is not a valid non-negative number`);
+  return n;
+}
+
+function scopesOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(str).filter(Boolean);
+  return str(value).split(/[\s,]+/).filter(Boolean);
+}
+
+/** A JSON object of string values typed in the editor (empty = none). */
+function jsonMap(value: unknown, what: string): Record<string, string> | undefined {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return stringMap(value as Record<string, unknown>, what);
+  const s = str(value);
+  if (!s) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(s);
+  } catch {
+    throw new TypeError(`${what} is not valid JSON`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError(`${what} must be a JSON object`);
+  return stringMap(parsed as Record<string, unknown>, what);
+}
+
+function stringMap(value: Record<string, unknown>, what: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object') throw new TypeError(`${what}: the value of "${k}" must be a string`);
+    out[k] = String(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function fingerprint(parts: Array<string | undefined>): string {
+  return createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32);
+}
+
+function grantSpec(grantType: GrantType, creds: Credentials): GrantSpec {
+  if (grantType === 'client_credentials') return { type: 'client_credentials' };
+  if (grantType === 'password') {
+    if (!str(creds.username)) throw new TypeError('The password grant needs a username');
+    return { type: 'password', username: str(creds.username), password: creds.password ?? '' };
+  }
+  return { type: 'authorization_code' };
+}
+
+export function buildDeployteq(settings: Settings, creds: Credentials): BuiltConfig {
+  const grantType: GrantType = settings.grantType === 'authorization_code' ? 'authorization_code' : 'client_credentials';
+  const clientId = str(settings.clientId);
+  if (!clientId) throw new TypeError('The client ID is empty');
+  const config = deployteqOAuth2Config({
+    clientId,
+    clientSecret: creds.clientSecret ?? '',
+    grant: grantType === 'authorization_code' ? 'authorization_code' : 'client_credentials',
+    authBaseUrl: str(settings.authBaseUrl) || undefined,
+    scopes: scopesOf(settings.scopes),
+  });
+  return { config, grant: grantSpec(grantType, creds), grantType, fingerprint: fingerprint(['deployteq-oauth2', clientId, config.tokenUrl, grantType]) };
+}
+
+export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltConfig {
+  const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
+  const clientId = str(settings.clientId);
+  if (!clientId) throw new TypeError('The client ID is empty');
+  const { apiBaseUrl, ...config } = zendeskChatOAuth2Config({
+    clientId,
+    clientSecret: creds.clientSecret || undefined,
+    host: (settings.host === 'legacy' ? 'legacy' : 'current') as ZendeskChatHost,
+    subdomain: str(settings.subdomain) || undefined,
+    baseUrl: str(settings.baseUrl) || undefined,
+    scopes: scopesOf(settings.scopes),
+  });
+  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]) };
+}
+
+const CLIENT_AUTH: ClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+
+export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfig {
+  const grantType = (['authorization_code', 'client_credentials', 'password', 'refresh_token'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
+  const clientId = str(settings.clientId);
+  const tokenUrl = str(settings.tokenUrl);
+  if (!tokenUrl) throw new TypeError('The token URL is empty');
+  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? 'basic';
+  const mapping: ResponseMapping = {};
+  for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope'] as const) {
+    const p = str(settings[`${name}Path`]);
+    if (p) mapping[name] = p;
+  }
+  const extra = jsonMap(settings.extraResponsePaths, 'Extra response paths');
+  if (extra) mapping.extra = extra;
+  const signingAlg = str(settings.signingAlg);
+  const config: OAuth2Config = {
+    client: {
+      clientId,
+      clientSecret: creds.clientSecret || undefined,
+      method,
+      privateKey: creds.privateKey || undefined,
+      signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' || signingAlg === 'HS256' ? signingAlg : undefined,
+      keyId: str(settings.keyId) || undefined,
+      assertionAudience: str(settings.assertionAudience) || undefined,
+    },
+    tokenUrl,
+    refreshUrl: str(settings.refreshUrl) || undefined,
+    authorizationUrl: str(settings.authorizationUrl) || undefined,
+    scopes: scopesOf(settings.scopes),
+    scopeSeparator: settings.scopeSeparator === undefined || settings.scopeSeparator === '' ? undefined : String(settings.scopeSeparator),
+    pkce: bool(settings.pkce, true),
+    extraAuthorizeParams: jsonMap(settings.extraAuthorizeParams, 'Extra authorize parameters'),
+    extraTokenParams: jsonMap(settings.extraTokenParams, 'Extra token parameters'),
+    extraRefreshParams: jsonMap(settings.extraRefreshParams, 'Extra refresh parameters'),
+    extraTokenHeaders: jsonMap(settings.extraTokenHeaders, 'Extra token request headers'),
+    tokenBodyFormat: settings.tokenBodyFormat === 'json' ? 'json' : 'form',
+    scopeOnRefresh: bool(settings.scopeOnRefresh, false),
+    responseMapping: Object.keys(mapping).length ? mapping : undefined,
+    defaultExpiresInSec: num(settings.defaultExpiresIn),
+    tokenPlacement: {
+      headerName: str(settings.headerName) || undefined,
+      prefix: settings.headerPrefix === undefined ? undefined : String(settings.headerPrefix),
+    },
+    issuer: str(settings.issuer) || undefined,
+    requireIssuer: bool(settings.requireIssuer, false),
+    retry: num(settings.maxRetries) === undefined ? undefined : { maxRetries: num(settings.maxRetries) },
+    timeoutMs: num(settings.timeoutSec) === undefined ? undefined : (num(settings.timeoutSec) as number) * 1000,
+  };
+  const seed = grantType === 'refresh_token' || grantType === 'authorization_code' ? creds.refreshToken || undefined : undefined;
+  if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
+  const seedHash = seed ? createHash('sha256').update(seed).digest('hex') : undefined;
+  return {
+    config,
+    grant: grantSpec(grantType, creds),
+    grantType,
+    seedRefreshToken: seed,
+    fingerprint: fingerprint(['oauth2-client', clientId, tokenUrl, grantType === 'refresh_token' ? 'authorization_code' : grantType, seedHash]),
+  };
+}
+
+export const BUILDERS: Record<ConfigType, (settings: Settings, creds: Credentials) => BuiltConfig> = {
+  'deployteq-oauth2': buildDeployteq,
+  'zendesk-chat-oauth2': buildZendeskChat,
+  'oauth2-client': buildGeneric,
+};
+
+export function isConfigType(type: unknown): type is ConfigType {
+  return typeof type === 'string' && (CONFIG_TYPES as readonly string[]).includes(type);
+}

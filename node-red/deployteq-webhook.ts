@@ -1,0 +1,44 @@
+import { triggerDeployteqWebhook } from '../lib/providers/deployteq';
+import { ProviderApiError } from '../lib/providers/http-json';
+import { handleInput } from './common/action';
+import { connectionOf } from './common/config-node';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+
+/**
+ * `deployteq-webhook`: POSTs msg.payload (an object or an array of objects) to a Deployteq webhook
+ * with the Bearer token of a `deployteq-oauth2` config node. Endpoint: the node's setting, or
+ * msg.url when the setting is empty. Output: msg.payload (the answer), msg.statusCode, msg.headers.
+ */
+export = function (RED: RED): void {
+  RED.nodes.registerType('deployteq-webhook', function (this: RedNode, def: NodeDefinition) {
+    RED.nodes.createNode(this, def);
+    const node: RedNode = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    const configId = def.deployteq;
+    const endpoint = typeof def.url === 'string' ? def.url.trim() : '';
+    let redact: ((text: string) => string) | undefined;
+    handleInput(
+      node,
+      async (msg, send) => {
+        const connection = connectionOf(RED, configId, 'deployteq-oauth2');
+        const manager = connection.requireManager();
+        redact = (text) => manager.redact(text);
+        const url = endpoint || (typeof msg.url === 'string' ? msg.url : '');
+        if (!url) throw new Error('No webhook endpoint: set it on the node or pass msg.url');
+        const result = await triggerDeployteqWebhook(manager, url, msg.payload);
+        msg.payload = result.body;
+        msg.statusCode = result.status;
+        msg.headers = result.headers;
+        send(msg);
+      },
+      {
+        redact: () => redact,
+        onError: (msg: NodeMessage, error) => {
+          if (error instanceof ProviderApiError) {
+            msg.statusCode = error.status;
+            msg.payload = error.body ?? error.providerMessage;
+          }
+        },
+      },
+    );
+  });
+};

@@ -1,0 +1,135 @@
+/* global window, $, RED */
+(function () {
+  // Shared editor helpers of the OAuth2 connector config nodes (included by each config node's
+  // .html; the first one loaded defines it). Secrets typed in the dialog travel only in the body
+  // of authenticated admin calls; the editor never receives secrets or tokens back.
+  if (window.OAuth2Connectors) return;
+  var PREFIX = 'oauth2-connectors/';
+
+  function callbackUrl() {
+    var path = window.location.pathname;
+    if (!/\/$/.test(path)) path = path.replace(/[^/]*$/, '') || '/';
+    return window.location.origin + path + PREFIX + 'callback';
+  }
+
+  function collect(type) {
+    var def = RED.nodes.getType(type);
+    var settings = {};
+    Object.keys(def.defaults || {}).forEach(function (key) {
+      var input = $('#node-config-input-' + key);
+      if (!input.length) return;
+      settings[key] = input.is(':checkbox') ? input.is(':checked') : input.val();
+    });
+    var credentials = {};
+    Object.keys(def.credentials || {}).forEach(function (key) {
+      var value = $('#node-config-input-' + key).val();
+      if (typeof value === 'string' && value !== '' && value !== '__PWRD__') credentials[key] = value;
+    });
+    return { settings: settings, credentials: credentials };
+  }
+
+  function when(ts) {
+    if (!ts) return 'unknown (refreshed when rejected)';
+    return new Date(ts).toLocaleString();
+  }
+
+  function show(box, state, html) {
+    box.attr('data-state', state).html(html);
+  }
+
+  function render(box, data) {
+    var t = (data && data.tokens) || {};
+    var a = data && data.attempt;
+    if (a && a.status === 'pending') return show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Waiting for the provider…');
+    if (a && a.status === 'error' && (!t.authorized || (a.finishedAt || 0) > (t.obtainedAt || 0))) {
+      return show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(a.message || 'Authorization failed'));
+    }
+    if (t.state === 'reauthorization_required') return show(box, 'reconnect', '<i class="fa fa-circle-o" style="color:#c62828"></i> Reconnect needed: the refresh token was rejected. Authorize again.');
+    if (t.state === 'misconfigured') return show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(t.message || 'Invalid settings'));
+    if (t.authorized) {
+      return show(box, 'authorized', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Authorized' +
+        '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(t.scope || '(not reported)') + '</span>' +
+        '<br>Access token expires: ' + RED.utils.sanitize(when(t.expiresAt)) +
+        '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' : 'no'));
+    }
+    return show(box, 'empty', 'Not authorized yet.');
+  }
+
+  function route(type, id, action) {
+    return PREFIX + type + '/' + encodeURIComponent(id) + '/' + action;
+  }
+
+  function errorText(xhr) {
+    try {
+      return JSON.parse(xhr.responseText).error || xhr.statusText;
+    } catch {
+      return xhr.status === 401 ? 'Not permitted (log in again)' : xhr.statusText || 'request failed';
+    }
+  }
+
+  function refresh(type, id, box, done) {
+    $.ajax({ url: route(type, id, 'status'), method: 'GET', dataType: 'json' })
+      .done(function (data) { render(box, data); if (done) done(data); })
+      .fail(function (xhr) { show(box, 'error', RED.utils.sanitize(errorText(xhr))); if (done) done(null); });
+  }
+
+  function poll(type, id, box, startedAt) {
+    refresh(type, id, box, function (data) {
+      var a = data && data.attempt;
+      if (a && a.status === 'pending' && Date.now() - startedAt < 10 * 60 * 1000 && box.closest('body').length) {
+        setTimeout(function () { poll(type, id, box, startedAt); }, 1000);
+      } else if (a && a.status === 'success') {
+        RED.notify('Authorized', 'success');
+      }
+    });
+  }
+
+  function post(url, body) {
+    return $.ajax({ url: url, method: 'POST', contentType: 'application/json', data: JSON.stringify(body), dataType: 'json' });
+  }
+
+  /** Wires the Redirect URI field, the Authorize and Test buttons and the status box of a dialog. */
+  function setup(node, type, options) {
+    var box = $('#node-config-oauth2-status');
+    $('#node-config-oauth2-redirect').val(callbackUrl());
+    var grantOf = options.grant || function () { return $('#node-config-input-grantType').val(); };
+    function toggle() {
+      var grant = grantOf();
+      var code = grant === 'authorization_code';
+      $('#node-config-oauth2-authorize').toggle(code);
+      $('.node-config-oauth2-code-only').toggle(code);
+      $('#node-config-oauth2-test').toggle(grant === 'client_credentials' || grant === 'password');
+      if (options.onGrant) options.onGrant(grant);
+    }
+    $('#node-config-input-grantType').on('change', toggle);
+    toggle();
+    refresh(type, node.id, box);
+    $('#node-config-oauth2-authorize').on('click', function (e) {
+      e.preventDefault();
+      var body = collect(type);
+      body.redirectUri = callbackUrl();
+      show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Starting…');
+      post(route(type, node.id, 'authorize'), body)
+        .done(function (data) {
+          var w = window.open(data.authorizeUrl, '_blank');
+          if (w) { try { w.opener = null; } catch { /* ignore */ } }
+          else show(box, 'pending', 'Open <a target="_blank" rel="noopener" href="' + RED.utils.sanitize(data.authorizeUrl) + '">the provider\'s page</a> to continue.');
+          poll(type, node.id, box, Date.now());
+        })
+        .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
+    });
+    $('#node-config-oauth2-test').on('click', function (e) {
+      e.preventDefault();
+      show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Requesting a token…');
+      post(route(type, node.id, 'test'), collect(type))
+        .done(function (data) {
+          show(box, 'tested', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Token received' +
+            '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(data.scope || '(not reported)') + '</span>' +
+            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s'));
+        })
+        .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
+    });
+  }
+
+  window.OAuth2Connectors = { setup: setup, callbackUrl: callbackUrl };
+})();

@@ -1,0 +1,7 @@
+import { registerConfigNode } from './common/config-node';
+import type { RED } from './common/red';
+
+/** Config node `oauth2-client`: see oauth2-client.html for the editor and help. */
+export = function (RED: RED): void {
+  registerConfigNode(RED, 'oauth2-client');
+};

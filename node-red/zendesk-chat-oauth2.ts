@@ -1,0 +1,7 @@
+import { registerConfigNode } from './common/config-node';
+import type { RED } from './common/red';
+
+/** Config node `zendesk-chat-oauth2`: see zendesk-chat-oauth2.html for the editor and help. */
+export = function (RED: RED): void {
+  registerConfigNode(RED, 'zendesk-chat-oauth2');
+};
