@@ -2,7 +2,7 @@
  * Both providers' documented flows, through the engine and the provider modules, against the
  * provider sandbox (a real HTTP server on 127.0.0.1 emulating what shared/reference documents).
  */
-import { createAuthorizationRequest, parseAuthorizationCallback } from '../../lib/oauth2/authorize';
+import { createAuthorizationRequest, parseAuthorizationCallback, parseImplicitFragment } from '../../lib/oauth2/authorize';
 import { OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
 import { TokenManager, type GrantSpec } from '../../lib/oauth2/token-manager';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
@@ -188,6 +188,18 @@ describe('Zendesk Chat', () => {
     sb.expireAccessTokens('zendesk');
     await api.account();
     expect(sb.counters.tokenRequestsByProviderGrant.zendesk.client_credentials).toBe(2);
+  });
+
+  it('implicit grant (legacy, browser-only): the token comes back in the fragment', async () => {
+    const { config } = apiFor({ type: 'authorization_code' });
+    const pending = createAuthorizationRequest(config, { responseType: 'token' });
+    expect(new URL(pending.url).searchParams.has('code_challenge')).toBe(false);
+    const callback = await followAuthorize(pending.url, REDIRECT);
+    const tokens = parseImplicitFragment(callback, { state: pending.state });
+    expect(tokens.tokenType).toBe('Bearer');
+    const manager = new TokenManager({ config, grant: { type: 'authorization_code' }, tokens });
+    const implicitApi = new ZendeskChatApi(manager, `${sb.url}/zendesk/api/v2/chat`);
+    await expect(implicitApi.account()).resolves.toBeTruthy();
   });
 
   it('the legacy zopim host works the same way', async () => {
