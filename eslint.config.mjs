@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
@@ -18,5 +19,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  // n8n face: the community-node rules on credentials/ and nodes/ (the plugin's recommended set).
+  {
+    ...n8nCommunityNodesPlugin.configs.recommended,
+    ignores: [],
+    files: ['credentials/**/*.ts', 'nodes/**/*.ts'],
   },
 );

@@ -2,7 +2,7 @@
 const { src, dest, parallel } = require('gulp');
 
 function copyIcons() {
-  return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}', 'node-red/**/*.{png,svg}'], {
+  return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}', 'node-red/**/*.{png,svg}'], {
     base: '.', allowEmpty: true, encoding: false,
   }).pipe(dest('dist'));
 }

@@ -1,0 +1,253 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { advancedGrant, advancedOAuth2Config } from './shared/advanced-config';
+import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
+
+/**
+ * A generic OAuth2 client for what n8n's OAuth2 credential cannot do: the password grant, every
+ * client authentication (Basic encoded or raw, body, none, private_key_jwt, client_secret_jwt),
+ * extra token parameters, token response paths, a default lifetime and a custom token header.
+ * Tokens come from the engine in `preAuthentication`; the generic `authenticate` attaches them, so
+ * it also works in n8n's HTTP Request node (Predefined Credential Type).
+ */
+export class AdvancedOAuth2Api implements ICredentialType {
+	name = 'advancedOAuth2Api';
+
+	displayName = 'Advanced OAuth2 API';
+
+	icon = 'file:icons/oauth2.svg' as const;
+
+	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc6749';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'options',
+			options: [
+				{ name: 'Client Credentials', value: 'clientCredentials', description: 'Server to server, no user' },
+				{
+					name: 'Password',
+					value: 'password',
+					description: 'Resource owner password (legacy): only for servers that require it',
+				},
+			],
+			default: 'clientCredentials',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'tokenUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://auth.example.com/oauth2/token',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client Authentication',
+			name: 'clientAuthentication',
+			type: 'options',
+			options: [
+				{ name: 'Basic Header (RFC 6749 Encoded)', value: 'basic', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
+				{ name: 'Basic Header (Raw)', value: 'basic-raw', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
+				{ name: 'In the Body', value: 'body', description: 'client_id and client_secret as form fields' },
+				{ name: 'None (Public Client)', value: 'none', description: 'Only client_id in the body, no secret' },
+				{ name: 'Private Key JWT', value: 'private_key_jwt', description: 'A JWT assertion signed with your private key (RS256 or ES256)' },
+				{ name: 'Client Secret JWT', value: 'client_secret_jwt', description: 'A JWT assertion signed with the client secret (HS256)' },
+			],
+			default: 'basic',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { clientAuthentication: ['basic', 'basic-raw', 'body', 'client_secret_jwt'] } },
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 5 },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'PEM private key (RSA or EC P-256) that signs the client assertion',
+			displayOptions: { show: { clientAuthentication: ['private_key_jwt'] } },
+		},
+		{
+			displayName: 'Signing Algorithm',
+			name: 'signingAlgorithm',
+			type: 'options',
+			options: [
+				{ name: 'From the Key', value: 'auto' },
+				{ name: 'RS256', value: 'RS256' },
+				{ name: 'ES256', value: 'ES256' },
+			],
+			default: 'auto',
+			displayOptions: { show: { clientAuthentication: ['private_key_jwt'] } },
+		},
+		{
+			displayName: 'Key ID',
+			name: 'keyId',
+			type: 'string',
+			default: '',
+			description: 'Optional "kid" header of the assertion, when the server has several of your keys',
+			displayOptions: { show: { clientAuthentication: ['private_key_jwt', 'client_secret_jwt'] } },
+		},
+		{
+			displayName: 'Assertion Audience',
+			name: 'assertionAudience',
+			type: 'string',
+			default: '',
+			description: 'Optional "aud" of the assertion. Default: the access token URL.',
+			displayOptions: { show: { clientAuthentication: ['private_key_jwt', 'client_secret_jwt'] } },
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { grantType: ['password'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { grantType: ['password'] } },
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: '',
+			placeholder: 'read write',
+			description: 'Space-separated scopes to ask for; empty asks for none',
+		},
+		{
+			displayName: 'Extra Token Parameters',
+			name: 'extraGrantParameters',
+			type: 'string',
+			default: '',
+			placeholder: 'audience=https://api.example.com&resource=urn:x',
+			description: 'Added to the token request body, as name=value pairs separated by & or new lines',
+		},
+		{
+			displayName: 'Extra Token Request Headers',
+			name: 'extraGrantHeaders',
+			type: 'string',
+			default: '',
+			placeholder: 'X-Tenant=acme',
+			description: 'Added to token requests, as name=value pairs separated by & or new lines',
+		},
+		{
+			displayName: 'Token Request Body',
+			name: 'grantBodyFormat',
+			type: 'options',
+			options: [
+				{ name: 'Form (Standard)', value: 'form' },
+				{ name: 'JSON', value: 'json' },
+			],
+			default: 'form',
+		},
+		{
+			displayName: 'Access Token Path',
+			name: 'responsePathAccess',
+			type: 'string',
+			default: 'access_token',
+			description: 'Where the access token is in the token response, as a dotted path (e.g. data.token)',
+		},
+		{
+			displayName: 'Refresh Token Path',
+			name: 'responsePathRefresh',
+			type: 'string',
+			default: 'refresh_token',
+		},
+		{
+			displayName: 'Expires In Path',
+			name: 'responsePathExpiresIn',
+			type: 'string',
+			default: 'expires_in',
+			description: 'Path of the lifetime in seconds (a number or a numeric string)',
+		},
+		{
+			displayName: 'Token Type Path',
+			name: 'responsePathType',
+			type: 'string',
+			default: 'token_type',
+		},
+		{
+			displayName: 'Default Lifetime (Seconds)',
+			name: 'defaultExpiresIn',
+			type: 'number',
+			default: 0,
+			description:
+				'Lifetime assumed when the response has none. 0 means unknown: the token is used until the API answers 401. After the lifetime the next request gets a new token.',
+		},
+		{
+			displayName: 'Token Header Name',
+			name: 'headerName',
+			type: 'string',
+			default: 'Authorization',
+			description: 'Header that carries the access token on API requests',
+		},
+		{
+			displayName: 'Token Prefix',
+			name: 'headerPrefix',
+			type: 'string',
+			default: 'Bearer',
+			description: 'Written before the token, e.g. Bearer. Empty sends the bare token.',
+		},
+		{
+			displayName: 'Test URL',
+			name: 'testUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.example.com/me',
+			description: 'An API URL that answers a GET with 2xx when the token is good; used by "Test" in the credential dialog',
+		},
+		...TOKEN_STATE_PROPERTIES,
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		const tokens = await fetchTokenSet(
+			this,
+			advancedOAuth2Config(credentials),
+			advancedGrant(credentials),
+			String(credentials.refreshToken ?? '') || undefined,
+		);
+		return tokenFields(tokens);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'={{ $credentials.headerName || "Authorization" }}': tokenHeaderValueExpression('$credentials.headerPrefix'),
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			url: '={{ $credentials.testUrl }}',
+			method: 'GET',
+		},
+	};
+}

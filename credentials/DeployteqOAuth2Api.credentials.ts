@@ -1,0 +1,117 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Deployteq (formerly Clang) OAuth2 for webhooks. Extends n8n's OAuth2 so n8n runs the
+ * authorization code flow, fetches client-credentials tokens, refreshes and saves tokens itself.
+ * Hidden fields always take their default, so the token and authorize URLs are expressions over
+ * the visible auth host fields.
+ */
+const AUTH_BASE =
+	'$self["authHost"] === "custom" ? String($self["customAuthBaseUrl"] || "").replace(/\\/+$/, "") : $self["authHost"]';
+
+export class DeployteqOAuth2Api implements ICredentialType {
+	name = 'deployteqOAuth2Api';
+
+	displayName = 'Deployteq OAuth2 API';
+
+	extends = ['oAuth2Api'];
+
+	icon = 'file:icons/deployteq.svg' as const;
+
+	documentationUrl = 'https://www.deployteq.com/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'options',
+			options: [
+				{
+					name: 'Client Credentials',
+					value: 'clientCredentials',
+					description: 'Server to server: n8n gets tokens with the client ID and secret alone',
+				},
+				{
+					name: 'Authorization Code',
+					value: 'authorizationCode',
+					description: 'A Deployteq user signs in and approves access (the user who registered the application)',
+				},
+			],
+			default: 'clientCredentials',
+		},
+		{
+			displayName: 'Auth Host',
+			name: 'authHost',
+			type: 'options',
+			options: [
+				{ name: 'auth.clang.cloud (Default)', value: 'https://auth.clang.cloud' },
+				{ name: 'auth.deployteq.net', value: 'https://auth.deployteq.net' },
+				{ name: 'auth.canopydeploy.net', value: 'https://auth.canopydeploy.net' },
+				{ name: 'Custom URL', value: 'custom' },
+			],
+			default: 'https://auth.clang.cloud',
+			description: 'Where Deployteq issues tokens. Keep the default unless Deployteq told you otherwise.',
+		},
+		{
+			displayName: 'Custom Auth Base URL',
+			name: 'customAuthBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://auth.example.com',
+			description: 'Base URL of the authorization server; /oauth2/auth and /oauth2/token are added to it',
+			displayOptions: { show: { authHost: ['custom'] } },
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `={{ (${AUTH_BASE}) + "/oauth2/auth" }}`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `={{ (${AUTH_BASE}) + "/oauth2/token" }}`,
+		},
+		{
+			displayName: 'Scopes',
+			name: 'scopes',
+			type: 'multiOptions',
+			options: [
+				{ name: 'Execute Webhooks (apps.webhook:execute)', value: 'apps.webhook:execute' },
+				{
+					name: 'Stay Connected (offline_access)',
+					value: 'offline_access',
+					description: 'Authorization code only: Deployteq issues a refresh token so n8n can renew access without a new sign-in',
+				},
+				{ name: 'Read Customers (crm.customer:read)', value: 'crm.customer:read' },
+				{ name: 'Read Inboxes (crm.inbox.inboxes:read)', value: 'crm.inbox.inboxes:read' },
+				{ name: 'Read Inbox Messages (crm.inbox.messages:read)', value: 'crm.inbox.messages:read' },
+				{ name: 'Update Inbox Messages (crm.inbox.messages:update)', value: 'crm.inbox.messages:update' },
+				{ name: 'Delete Inbox Messages (crm.inbox.messages:delete)', value: 'crm.inbox.messages:delete' },
+			],
+			default: ['apps.webhook:execute'],
+			description:
+				'What n8n may do. Pick only scopes the Deployteq application was registered with. With Authorization Code add "Stay Connected (offline_access)", or the connection ends when the first token expires.',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default:
+				'={{ ($self["scopes"] || []).filter(s => $self["grantType"] !== "clientCredentials" || s !== "offline_access").join(" ") }}',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+	];
+}

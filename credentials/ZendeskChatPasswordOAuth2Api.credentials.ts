@@ -1,0 +1,105 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { zendeskChatOAuth2Config } from '../lib/providers/zendesk-chat';
+import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
+import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatScopesProperty } from './shared/zendesk-chat-fields';
+
+/**
+ * Zendesk Chat with the password grant (Chat-only accounts, confidential API client), which n8n's
+ * OAuth2 does not offer. The engine fetches tokens in `preAuthentication` over n8n's HTTP client;
+ * n8n saves them and runs it again after a 401. Refresh tokens are single use: the newest is kept.
+ */
+export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
+	name = 'zendeskChatPasswordOAuth2Api';
+
+	displayName = 'Zendesk Chat Password OAuth2 API';
+
+	icon = 'file:icons/zendeskChat.svg' as const;
+
+	documentationUrl = 'https://developer.zendesk.com/api-reference/live-chat/chat-api/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'For Chat-only accounts with a confidential API client. Prefer the Zendesk Chat OAuth2 API credential (sign in) where you can.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		...zendeskChatLocationProperties,
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Email',
+			name: 'username',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			required: true,
+			description: 'Email address of the Chat agent n8n acts as',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		zendeskChatScopesProperty,
+		...TOKEN_STATE_PROPERTIES,
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		const config = zendeskChatOAuth2Config({
+			subdomain: String(credentials.subdomain ?? '').trim() || undefined,
+			host: credentials.host === 'legacy' ? 'legacy' : 'current',
+			baseUrl: String(credentials.baseUrl ?? '').trim() || undefined,
+			clientId: String(credentials.clientId ?? ''),
+			clientSecret: String(credentials.clientSecret ?? ''),
+			scopes: (credentials.scopes as string[] | undefined) ?? ['read'],
+		});
+		const tokens = await fetchTokenSet(
+			this,
+			config,
+			{ type: 'password', username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
+			String(credentials.refreshToken ?? '') || undefined,
+		);
+		return tokenFields(tokens);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: tokenHeaderValueExpression('"Bearer"') },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			url: apiUrlExpression('$credentials', '/account'),
+			method: 'GET',
+		},
+	};
+}

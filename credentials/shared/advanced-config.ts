@@ -1,0 +1,68 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import type { EngineGrant } from './engine-token';
+
+const METHODS: readonly ClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+
+function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** `a=1&b=2` (or one pair per line) into a record; empty names are dropped. */
+export function parseParameterList(value: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	const raw = text(value);
+	if (!raw) return out;
+	for (const part of raw.split(/[&\n]/)) {
+		const trimmed = part.trim();
+		if (!trimmed) continue;
+		const eq = trimmed.indexOf('=');
+		const name = decodeURIComponent((eq === -1 ? trimmed : trimmed.slice(0, eq)).trim().replace(/\+/g, ' '));
+		const val = eq === -1 ? '' : decodeURIComponent(trimmed.slice(eq + 1).trim().replace(/\+/g, ' '));
+		if (name) out[name] = val;
+	}
+	return out;
+}
+
+/** The engine configuration of an `oAuth2AdvancedApi` credential. */
+export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject): OAuth2Config {
+	const method = text(credentials.clientAuthentication) as ClientAuthMethod;
+	if (!METHODS.includes(method)) throw new TypeError(`Unknown client authentication "${method}"`);
+	const signingAlg = text(credentials.signingAlgorithm);
+	const mapping: ResponseMapping = {};
+	const paths: Array<[keyof ResponseMapping, unknown]> = [
+		['accessToken', credentials.responsePathAccess],
+		['refreshToken', credentials.responsePathRefresh],
+		['expiresIn', credentials.responsePathExpiresIn],
+		['tokenType', credentials.responsePathType],
+	];
+	for (const [key, path] of paths) if (text(path)) (mapping as Record<string, string>)[key] = text(path);
+	const defaultLifetime = Number(credentials.defaultExpiresIn ?? 0);
+	const headers = parseParameterList(credentials.extraGrantHeaders);
+	return {
+		tokenUrl: text(credentials.tokenUrl),
+		client: {
+			clientId: text(credentials.clientId),
+			clientSecret: text(credentials.clientSecret) || undefined,
+			method,
+			privateKey: text(credentials.privateKey) || undefined,
+			signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' ? signingAlg : undefined,
+			keyId: text(credentials.keyId) || undefined,
+			assertionAudience: text(credentials.assertionAudience) || undefined,
+		},
+		scopes: text(credentials.scope).split(/\s+/).filter(Boolean),
+		extraTokenParams: parseParameterList(credentials.extraGrantParameters),
+		extraRefreshParams: {},
+		extraTokenHeaders: Object.keys(headers).length ? headers : undefined,
+		tokenBodyFormat: credentials.grantBodyFormat === 'json' ? 'json' : 'form',
+		responseMapping: Object.keys(mapping).length ? mapping : undefined,
+		defaultExpiresInSec: Number.isFinite(defaultLifetime) && defaultLifetime > 0 ? defaultLifetime : undefined,
+	};
+}
+
+export function advancedGrant(credentials: ICredentialDataDecryptedObject): EngineGrant {
+	return credentials.grantType === 'password'
+		? { type: 'password', username: text(credentials.username), password: String(credentials.password ?? '') }
+		: { type: 'client_credentials' };
+}

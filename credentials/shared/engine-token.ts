@@ -1,0 +1,95 @@
+import type { IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+
+import { OAuth2Error } from '../../lib/oauth2/errors';
+import { clientCredentialsGrant, passwordGrant, refreshTokenGrant } from '../../lib/oauth2/grants';
+import { Redactor } from '../../lib/oauth2/redact';
+import type { TokenRequestContext } from '../../lib/oauth2/token-request';
+import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
+import { n8nTransport } from './n8n-transport';
+
+export type EngineGrant =
+	| { type: 'client_credentials' }
+	| { type: 'password'; username: string; password: string };
+
+/** Refresh-token errors after which the credential falls back to its own grant. */
+const REFRESH_REJECTED = new Set(['invalid_grant', 'invalid_request', 'unauthorized_client', 'reauthorization_required']);
+
+function refreshRejected(error: unknown): boolean {
+	return error instanceof OAuth2Error && (REFRESH_REJECTED.has(error.code) || error.status === 401);
+}
+
+/**
+ * Gets a token set for a `preAuthentication`: with a stored refresh token first (password grant
+ * servers issue one; it may rotate), falling back to the credential's own grant when the refresh
+ * token is rejected. Runs the engine's grant functions over n8n's HTTP client. Errors are the
+ * engine's `OAuth2Error`s, whose messages never contain secrets or tokens.
+ */
+export async function fetchTokenSet(
+	helper: IHttpRequestHelper,
+	config: OAuth2Config,
+	grant: EngineGrant,
+	storedRefreshToken?: string,
+): Promise<TokenSet> {
+	const redactor = new Redactor();
+	redactor.add(config.client.clientSecret, storedRefreshToken);
+	if (grant.type === 'password') redactor.add(grant.password);
+	const ctx: TokenRequestContext = { config, transport: n8nTransport(helper), redactor };
+	if (storedRefreshToken) {
+		const refreshed = await refreshTokenGrant(ctx, storedRefreshToken).then(
+			(tokens): TokenSet | undefined => tokens,
+			async (error: unknown) => (refreshRejected(error) ? undefined : await Promise.reject(error)),
+		);
+		if (refreshed) return refreshed;
+	}
+	return grant.type === 'password'
+		? await passwordGrant(ctx, grant.username, grant.password)
+		: await clientCredentialsGrant(ctx);
+}
+
+/**
+ * What a `preAuthentication` returns: the expirable `accessToken` plus the refresh token and the
+ * expiry (epoch ms, 0 when unknown) that n8n saves with the credential.
+ */
+export function tokenFields(tokens: TokenSet): IDataObject {
+	return {
+		accessToken: tokens.accessToken,
+		refreshToken: tokens.refreshToken ?? '',
+		tokenExpiresAt: tokens.expiresAt ?? 0,
+	};
+}
+
+/** The hidden properties a `preAuthentication` credential keeps its token state in. */
+export const TOKEN_STATE_PROPERTIES = [
+	{
+		displayName: 'Access Token',
+		name: 'accessToken',
+		type: 'hidden' as const,
+		typeOptions: { expirable: true, password: true },
+		default: '',
+	},
+	{
+		displayName: 'Refresh Token',
+		name: 'refreshToken',
+		type: 'hidden' as const,
+		typeOptions: { password: true },
+		default: '',
+	},
+	{
+		displayName: 'Token Expires At',
+		name: 'tokenExpiresAt',
+		type: 'hidden' as const,
+		default: 0,
+	},
+];
+
+/**
+ * Header value expression of the generic `authenticate`: the prefixed token, or a marker when the
+ * stored expiry has passed, so the server answers 401 and n8n runs `preAuthentication` again
+ * (n8n itself only re-authenticates after a 401).
+ */
+export function tokenHeaderValueExpression(prefixExpression: string): string {
+	return (
+		'={{ ($credentials.tokenExpiresAt && $credentials.tokenExpiresAt <= $now.toMillis()) ? "expired" : ' +
+		`((${prefixExpression}) ? (${prefixExpression}) + " " : "") + $credentials.accessToken }}`
+	);
+}

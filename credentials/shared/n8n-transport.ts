@@ -1,0 +1,56 @@
+import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods } from 'n8n-workflow';
+
+import type { Transport, TransportResponse } from '../../lib/oauth2/types';
+
+/** Lower-cases header names and joins repeated values, as the engine expects. */
+export function normaliseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!headers || typeof headers !== 'object') return out;
+	for (const [name, value] of Object.entries(headers as IDataObject)) {
+		if (value === undefined || value === null) continue;
+		out[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+	}
+	return out;
+}
+
+/** Turns whatever n8n's HTTP client returned as a body (bytes, text or parsed JSON) into bytes. */
+export function bodyToBuffer(body: unknown): Buffer {
+	if (body === undefined || body === null) return Buffer.alloc(0);
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+export function toTransportResponse(status: number, headers: unknown, body: unknown): TransportResponse {
+	return { status, headers: normaliseHeaders(headers), body: bodyToBuffer(body) };
+}
+
+/**
+ * The engine's `Transport` over n8n's own HTTP client (`this.helpers.httpRequest` of a
+ * `preAuthentication`), so token requests use n8n's proxy, TLS and SSRF settings. HTTP errors come
+ * back as responses (the engine reads OAuth error bodies itself); redirects are not followed.
+ */
+export function n8nTransport(helper: IHttpRequestHelper): Transport {
+	return async (request) => {
+		const response = (await helper.helpers.httpRequest({
+			url: request.url,
+			method: request.method as IHttpRequestMethods,
+			headers: request.headers,
+			body:
+				request.body === undefined
+					? undefined
+					: typeof request.body === 'string'
+						? request.body
+						: Buffer.from(request.body),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			encoding: 'arraybuffer',
+			json: false,
+			disableFollowRedirect: true,
+			abortSignal: request.signal,
+		})) as { statusCode: number; headers: IDataObject; body: unknown };
+		return toTransportResponse(response.statusCode, response.headers, response.body);
+	};
+}

@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { webhookFields, webhookOperations } from './resources/webhook';
+import { triggerWebhook } from './resources/webhook/trigger';
+import { DEPLOYTEQ_CREDENTIAL } from './shared/transport';
+
+export class Deployteq implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Deployteq',
+		name: 'deployteq',
+		icon: 'file:deployteq.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Send data to Deployteq (formerly Clang) webhooks secured with OAuth 2.0',
+		defaults: { name: 'Deployteq' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: DEPLOYTEQ_CREDENTIAL, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Webhook', value: 'webhook' }],
+				default: 'webhook',
+			},
+			...webhookOperations,
+			...webhookFields,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		if (resource === 'webhook' && operation === 'trigger') return [await triggerWebhook.call(this)];
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+}

@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/providers/deployteq';
+import { chunkIndexes, runBoundedAfterFirst } from '../../../shared/concurrency';
+import { errorJson, toNodeError } from '../../../shared/errors';
+import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
+import { deployteqFetch } from '../../shared/transport';
+
+function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject | IDataObject[] {
+	const source = context.getNodeParameter('bodySource', itemIndex) as BodySource;
+	if (source === 'fields') {
+		const fields = context.getNodeParameter('fields.field', itemIndex, []) as FieldPair[];
+		return objectFromFields(fields);
+	}
+	if (source === 'raw') return parseRawBody(context.getNode(), context.getNodeParameter('jsonBody', itemIndex), itemIndex);
+	return context.getInputData()[itemIndex].json;
+}
+
+function outputJson(result: WebhookResult, full: boolean): IDataObject {
+	const body = result.body as IDataObject | IDataObject[] | string | undefined;
+	if (full) return { statusCode: result.status, headers: result.headers, body: body ?? null };
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body;
+	return { response: body ?? null, statusCode: result.status };
+}
+
+/**
+ * Webhook > Trigger: sends each item (or batches of items as one array) to the Deployteq webhook
+ * with bounded parallelism. The first request goes alone so a missing or expired token is fetched
+ * or refreshed once, then reused by the rest.
+ */
+export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const delivery = this.getNodeParameter('delivery', 0) as 'perItem' | 'batch';
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean };
+	const client = deployteqFetch(this);
+	const signal = this.getExecutionCancelSignal?.();
+
+	const groups = delivery === 'batch' ? chunkIndexes(items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
+
+	const settled = await runBoundedAfterFirst(groups.length, options.concurrency ?? 5, async (g) => {
+		const indexes = groups[g];
+		const endpoint = this.getNodeParameter('endpointUrl', indexes[0]) as string;
+		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyForItem(this, i))) : bodyForItem(this, indexes[0]);
+		return await triggerDeployteqWebhook(client, endpoint, body, signal);
+	});
+
+	const out: INodeExecutionData[] = [];
+	for (let g = 0; g < groups.length; g++) {
+		const result = settled[g];
+		const pairedItem = groups[g].map((item) => ({ item }));
+		if (result.ok) {
+			out.push({ json: outputJson(result.value, options.fullResponse === true), pairedItem });
+			continue;
+		}
+		const error = toNodeError(this.getNode(), result.error, groups[g][0]);
+		if (!this.continueOnFail()) throw error;
+		out.push({ json: errorJson(error), pairedItem });
+	}
+	return out;
+}

@@ -1,0 +1,71 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { errorJson, toNodeError } from '../shared/errors';
+import { accountOperations } from './resources/account';
+import { agentFields, agentOperations } from './resources/agent';
+import { authenticationProperty, credentialsOfZendeskChat } from './resources/authentication';
+import { chatFields, chatOperations } from './resources/chat';
+import { departmentFields, departmentOperations } from './resources/department';
+import { findOperation, toRecords } from './resources/run';
+import { zendeskChatApi } from './shared/transport';
+
+export class ZendeskChat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Zendesk Chat',
+		name: 'zendeskChat',
+		icon: 'file:zendeskChat.svg',
+		group: ['input'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Read chats, agents, departments and the account of Zendesk Chat (formerly Zopim)',
+		defaults: { name: 'Zendesk Chat' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialsOfZendeskChat,
+		properties: [
+			authenticationProperty,
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Agent', value: 'agent' },
+					{ name: 'Chat', value: 'chat' },
+					{ name: 'Department', value: 'department' },
+				],
+				default: 'chat',
+			},
+			...chatOperations,
+			...chatFields,
+			...agentOperations,
+			...agentFields,
+			...departmentOperations,
+			...departmentFields,
+			...accountOperations,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const out: INodeExecutionData[] = [];
+		const api = await zendeskChatApi(this);
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const resource = this.getNodeParameter('resource', i) as string;
+				const operation = this.getNodeParameter('operation', i) as string;
+				const run = findOperation(resource, operation);
+				if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex: i });
+				for (const json of toRecords(await run.call(this, api, i))) out.push({ json, pairedItem: { item: i } });
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, i);
+				if (!this.continueOnFail()) throw nodeError;
+				out.push({ json: errorJson(nodeError), pairedItem: { item: i } });
+			}
+		}
+		return [out];
+	}
+}

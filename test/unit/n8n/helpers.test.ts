@@ -1,0 +1,180 @@
+// Pure helpers of the n8n face: bounded concurrency, batching, the trigger cursor, bodies,
+// credential field parsing and HTTP error unwrapping.
+import { parseParameterList, advancedOAuth2Config } from '../../../credentials/shared/advanced-config';
+import { bodyToBuffer, normaliseHeaders } from '../../../credentials/shared/n8n-transport';
+import { objectFromFields, recordsOf } from '../../../nodes/Deployteq/shared/body';
+import { responseOfError } from '../../../nodes/shared/authorized-fetch';
+import { chunkIndexes, runBounded, runBoundedAfterFirst } from '../../../nodes/shared/concurrency';
+import { toRecords, unixSeconds } from '../../../nodes/ZendeskChat/resources/run';
+import { apiBaseUrlOf } from '../../../nodes/ZendeskChat/shared/transport';
+import { advanceCursor, pollStart } from '../../../nodes/ZendeskChatTrigger/cursor';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('runBounded', () => {
+  it('never runs more than the limit at once and keeps input order', async () => {
+    let running = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 7 }, deferred);
+    const done = runBounded(7, 3, async (i) => {
+      running++;
+      peak = Math.max(peak, running);
+      await gates[i].promise;
+      running--;
+      return i * 10;
+    });
+    // release in reverse order: results must still be in input order
+    for (let i = 6; i >= 0; i--) {
+      await new Promise((r) => setImmediate(r));
+      gates[i].resolve();
+    }
+    const results = await done;
+    expect(peak).toBe(3);
+    expect(results.map((r) => (r.ok ? r.value : null))).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
+
+  it('a failing task does not stop the others', async () => {
+    const results = await runBounded(3, 2, async (i) => {
+      if (i === 1) throw new Error('boom');
+      return i;
+    });
+    expect(results[0]).toEqual({ ok: true, value: 0 });
+    expect(results[1].ok).toBe(false);
+    expect(results[2]).toEqual({ ok: true, value: 2 });
+  });
+
+  it('runBoundedAfterFirst starts nothing else until the first task has finished', async () => {
+    const events: string[] = [];
+    const first = deferred();
+    const done = runBoundedAfterFirst(4, 4, async (i) => {
+      events.push(`start ${i}`);
+      if (i === 0) await first.promise;
+      events.push(`end ${i}`);
+      return i;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual(['start 0']);
+    first.resolve();
+    const results = await done;
+    expect(events.slice(0, 2)).toEqual(['start 0', 'end 0']);
+    expect(results.map((r) => r.ok && r.value)).toEqual([0, 1, 2, 3]);
+    expect(await runBoundedAfterFirst(0, 3, async () => 1)).toEqual([]);
+  });
+
+  it('chunkIndexes groups consecutive indexes', () => {
+    expect(chunkIndexes(5, 2)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(chunkIndexes(0, 2)).toEqual([]);
+    expect(chunkIndexes(2, 0)).toEqual([[0], [1]]);
+  });
+});
+
+describe('Zendesk Chat trigger cursor', () => {
+  const base = { startFrom: 'now' as const, nowSec: 1_700_000_000, manual: false, lookbackSec: 3600 };
+
+  it('first active run starts from now: no start, so nothing is fetched', () => {
+    expect(pollStart({}, base)).toBeUndefined();
+  });
+
+  it('a stored cursor wins; a start date is used only without one; manual runs look back', () => {
+    expect(pollStart({ startTime: 5, startId: 'a' }, { ...base, startFrom: 'date', startDate: 1 })).toEqual({ startTime: 5, startId: 'a' });
+    expect(pollStart({}, { ...base, startFrom: 'date', startDate: 1 })).toEqual({ startTime: 1 });
+    expect(pollStart({}, { ...base, manual: true })).toEqual({ startTime: base.nowSec - 3600 });
+  });
+
+  it('advances to the last page end, keeps the cursor when no page reports one, never goes back', () => {
+    expect(advanceCursor({ startTime: 10 }, [{ endTime: 20, endId: 'x' }, { endTime: 30, endId: 'y' }])).toEqual({ startTime: 30, startId: 'y' });
+    expect(advanceCursor({ startTime: 10, startId: 'a' }, [{}])).toEqual({ startTime: 10, startId: 'a' });
+    expect(advanceCursor({ startTime: 10 }, [{ endTime: 5, endId: 'old' }])).toEqual({ startTime: 10 });
+  });
+});
+
+describe('bodies and records', () => {
+  it('builds objects from fields, later names win, empty names are skipped', () => {
+    expect(objectFromFields([{ name: 'a', value: '1' }, { name: ' ', value: 'x' }, { name: 'a', value: '2' }, { name: 'b', value: 3 }])).toEqual({ a: '2', b: 3 });
+    expect(recordsOf([{ a: 1 }, { a: 2 }])).toHaveLength(2);
+    expect(recordsOf({ a: 1 })).toEqual([{ a: 1 }]);
+  });
+
+  it('turns operation results into records', () => {
+    expect(toRecords([{ id: 1 }, 2])).toEqual([{ id: 1 }, { value: 2 }]);
+    expect(toRecords({ id: 1 })).toEqual([{ id: 1 }]);
+    expect(toRecords(undefined)).toEqual([]);
+  });
+
+  it('reads dateTime parameters as Unix seconds', () => {
+    expect(unixSeconds('2024-01-01T00:00:10Z')).toBe(1704067210);
+    expect(() => unixSeconds('not a date')).toThrow(TypeError);
+  });
+});
+
+describe('credential fields', () => {
+  it('parses name=value lists separated by & or new lines', () => {
+    expect(parseParameterList('audience=https%3A%2F%2Fapi.example&resource=urn:x\n  tenant = acme ')).toEqual({
+      audience: 'https://api.example',
+      resource: 'urn:x',
+      tenant: 'acme',
+    });
+    expect(parseParameterList('')).toEqual({});
+  });
+
+  it('maps the advanced credential onto the engine configuration', () => {
+    const config = advancedOAuth2Config({
+      tokenUrl: ' https://as.example/token ',
+      clientId: 'id',
+      clientSecret: 'shh-secret',
+      clientAuthentication: 'basic-raw',
+      scope: 'read  write',
+      extraGrantParameters: 'audience=api',
+      extraGrantHeaders: 'X-Tenant=acme',
+      grantBodyFormat: 'json',
+      responsePathAccess: 'data.token',
+      responsePathRefresh: '',
+      responsePathExpiresIn: 'expires_in',
+      responsePathType: 'token_type',
+      defaultExpiresIn: 120,
+    });
+    expect(config).toMatchObject({
+      tokenUrl: 'https://as.example/token',
+      client: { clientId: 'id', clientSecret: 'shh-secret', method: 'basic-raw' },
+      scopes: ['read', 'write'],
+      extraTokenParams: { audience: 'api' },
+      extraTokenHeaders: { 'X-Tenant': 'acme' },
+      tokenBodyFormat: 'json',
+      responseMapping: { accessToken: 'data.token', expiresIn: 'expires_in', tokenType: 'token_type' },
+      defaultExpiresInSec: 120,
+    });
+    expect(() => advancedOAuth2Config({ clientAuthentication: 'magic' })).toThrow(/Unknown client authentication/);
+  });
+
+  it('derives the Zendesk Chat API base from the credential location', () => {
+    expect(apiBaseUrlOf({ subdomain: 'Acme', host: 'current' })).toBe('https://acme.zendesk.com/api/v2/chat');
+    expect(apiBaseUrlOf({ host: 'legacy' })).toBe('https://www.zopim.com/api/v2');
+    expect(apiBaseUrlOf({ host: 'current', subdomain: 'x', baseUrl: 'http://127.0.0.1:9/zendesk/' })).toBe('http://127.0.0.1:9/zendesk/api/v2/chat');
+  });
+});
+
+describe('n8n HTTP plumbing', () => {
+  it('normalises headers and bodies of any shape', () => {
+    expect(normaliseHeaders({ 'Retry-After': 3, 'Set-Cookie': ['a', 'b'], gone: undefined })).toEqual({ 'retry-after': '3', 'set-cookie': 'a, b' });
+    expect(bodyToBuffer({ a: 1 }).toString()).toBe('{"a":1}');
+    expect(bodyToBuffer(new Uint8Array([104, 105]).buffer).toString()).toBe('hi');
+    expect(bodyToBuffer('x').toString()).toBe('x');
+    expect(bodyToBuffer(undefined).length).toBe(0);
+  });
+
+  it('finds the HTTP response inside wrapped Axios-style errors, and nothing in network errors', () => {
+    const axiosLike = Object.assign(new Error('Request failed with status code 429'), {
+      response: { status: 429, headers: { 'Retry-After': '2' }, data: Buffer.from('{"error":"slow down"}') },
+    });
+    const wrapped = new Error('wrapped', { cause: axiosLike });
+    const response = responseOfError(wrapped);
+    expect(response?.status).toBe(429);
+    expect(response?.headers['retry-after']).toBe('2');
+    expect(response?.body.toString()).toBe('{"error":"slow down"}');
+    expect(responseOfError(new Error('ECONNREFUSED'))).toBeUndefined();
+  });
+});
