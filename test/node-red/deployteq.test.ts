@@ -1,0 +1,184 @@
+// deployteq-oauth2 + deployteq-webhook on Node-RED 4.1 (node-red-node-test-helper) against the
+// provider sandbox: both grants, msg.url, Catch-able errors, one shared refresh for 200 messages
+// across 4 nodes, reconnect-needed after a rejected refresh token, and tokens that survive a
+// redeploy from the encrypted store.
+import * as fs from 'node:fs';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { authorize, status } from './support/authorize';
+import { assertNoSecrets, collectMessages, helper, NODES, tempUserDir, useSettings, waitFor, type Msg } from './support/helper';
+
+const SECRET = 'dt-secret+%:&/x';
+let sandbox: Sandbox;
+let userDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ maxLifetimeMs: 10 * 60_000, consent: 'auto-approve' });
+});
+beforeEach(() => {
+  userDir = tempUserDir();
+  useSettings(userDir);
+  sandbox.reset();
+});
+afterEach(async () => {
+  await helper.unload();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const grants = () => sandbox.counters.tokenRequestsByProviderGrant.deployteq ?? {};
+
+function config(grantType: 'client_credentials' | 'authorization_code') {
+  return {
+    id: 'dt', type: 'deployteq-oauth2', name: 'Deployteq sandbox', clientId: 'dt-client', grantType, authBaseUrl: `${sandbox.url}/deployteq`,
+    scopes: grantType === 'authorization_code' ? 'apps.webhook:execute offline_access' : 'apps.webhook:execute',
+  };
+}
+
+function flow(grantType: 'client_credentials' | 'authorization_code', webhooks = 1, url?: string) {
+  const nodes: Array<Record<string, unknown>> = [config(grantType)];
+  for (let i = 1; i <= webhooks; i++) nodes.push({ id: `wh${i}`, type: 'deployteq-webhook', deployteq: 'dt', url: url ?? sandbox.webhookUrl(`hook-${i}`), wires: [['out']] });
+  nodes.push({ id: 'out', type: 'helper' });
+  nodes.push({ id: 'c1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] });
+  nodes.push({ id: 'caught', type: 'helper' });
+  return nodes;
+}
+
+const creds = { dt: { clientSecret: SECRET } };
+const CATCH = require('@node-red/nodes/core/common/25-catch.js');
+
+async function load(nodes: Array<Record<string, unknown>>) {
+  await helper.load([...NODES, CATCH], nodes, creds);
+}
+
+async function authorizeDt() {
+  const page = await authorize('deployteq-oauth2', 'dt', config('authorization_code'), {});
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('You may close this window');
+}
+
+test('client credentials: msg.payload becomes the webhook body; output has payload, statusCode, headers', async () => {
+  await load(flow('client_credentials'));
+  const got = collectMessages(helper.getNode('out'), 2);
+  helper.getNode('wh1').receive({ payload: { firstname: 'Oauth', email: 'oauth2@deployteq.com' } });
+  helper.getNode('wh1').receive({ payload: [{ email: 'a@x.test' }, { email: 'b@x.test' }] });
+  const msgs = await got;
+  expect(msgs.map((m) => m.statusCode)).toEqual([200, 200]);
+  expect(msgs[0].headers['content-type']).toMatch(/json/);
+  expect(msgs[0].payload.records[0]).toMatchObject({ email: 'oauth2@deployteq.com' });
+  expect(sandbox.deliveries.map((d) => d.body)).toEqual([{ firstname: 'Oauth', email: 'oauth2@deployteq.com' }, [{ email: 'a@x.test' }, { email: 'b@x.test' }]]);
+  expect(grants().client_credentials).toBe(1);
+  expect(sandbox.counters.lastTokenRequestByProvider.deployteq?.clientAuth).toBe('client_secret_basic');
+});
+
+test('the endpoint comes from msg.url when the node has none', async () => {
+  await load(flow('client_credentials', 1, ''));
+  const got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { n: 1 }, url: sandbox.webhookUrl('from-msg') });
+  await got;
+  expect(sandbox.deliveries[0].webhookId).toBe('from-msg');
+});
+
+test('errors reach a Catch node with the status code and a red ring; no secret in them', async () => {
+  await load(flow('client_credentials'));
+  const statuses: Msg[] = [];
+  helper.getNode('wh1').on('call:status', (call: { args: Msg[] }) => statuses.push(call.args[0]));
+  const caught = collectMessages(helper.getNode('caught'), 2);
+  helper.getNode('wh1').receive({ payload: 'not an object' });
+  sandbox.addFault({ provider: 'deployteq', endpoint: 'webhook', kind: 'insufficient-scope' });
+  helper.getNode('wh1').receive({ payload: { a: 1 } });
+  const msgs = await caught;
+  const byStatus = msgs.map((m) => m.error.message).sort();
+  expect(byStatus.some((t: string) => /JSON object/.test(t))).toBe(true);
+  expect(byStatus.some((t: string) => /HTTP 403/.test(t))).toBe(true);
+  expect(msgs.find((m) => /403/.test(m.error.message))?.statusCode).toBe(403);
+  await waitFor(() => statuses.some((s) => s.fill === 'red' && s.shape === 'ring'), 5000, 'red status');
+  expect(statuses.some((s) => s.fill === 'blue' && s.text === 'requesting')).toBe(true);
+  for (const s of statuses) expect((s.text ?? '').length).toBeLessThan(20);
+  const tokens = helper.getNode('dt').connection.manager.tokens;
+  assertNoSecrets(JSON.stringify({ msgs: msgs.map((m) => m.error), statuses }), [SECRET, tokens?.accessToken]);
+});
+
+test('authorization code: the editor flow stores tokens the webhook then uses', async () => {
+  await load(flow('authorization_code'));
+  const before = await status('deployteq-oauth2', 'dt');
+  expect(before.tokens.authorized).toBe(false);
+  await authorizeDt();
+  const after = await status('deployteq-oauth2', 'dt');
+  expect(after.attempt).toMatchObject({ status: 'success' });
+  expect(after.tokens).toMatchObject({ authorized: true, scope: 'apps.webhook:execute offline_access', hasRefreshToken: true });
+  expect(JSON.stringify(after)).not.toMatch(/access_token|refresh_token|accessToken"|refreshToken"/);
+  const got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { a: 1 } });
+  expect((await got)[0].statusCode).toBe(200);
+  expect(grants().authorization_code).toBe(1);
+});
+
+test('200 messages across 4 nodes while the token expires: one refresh, none lost, none twice', async () => {
+  await load(flow('authorization_code', 4));
+  await authorizeDt();
+  const refreshesBefore = grants().refresh_token ?? 0;
+  expect(sandbox.expireAccessTokens('deployteq')).toBeGreaterThan(0);
+  const out = collectMessages(helper.getNode('out'), 200, 30_000);
+  for (let i = 0; i < 200; i++) helper.getNode(`wh${(i % 4) + 1}`).receive({ payload: { seq: i } });
+  const msgs = await out;
+  expect((grants().refresh_token ?? 0) - refreshesBefore).toBe(1);
+  expect(msgs.every((m) => m.statusCode === 200)).toBe(true);
+  const delivered = sandbox.deliveries.map((d) => (d.body as { seq: number }).seq).sort((a, b) => a - b);
+  expect(delivered).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  const echoed = msgs.map((m) => m.payload.records[0].seq).sort((a: number, b: number) => a - b);
+  expect(echoed).toEqual(Array.from({ length: 200 }, (_, i) => i));
+});
+
+test('a rejected refresh token: reconnect needed, Catch-able errors, no retry loop, state kept across redeploy', async () => {
+  await load(flow('authorization_code'));
+  await authorizeDt();
+  sandbox.revokeAll('deployteq');
+  const statuses: Msg[] = [];
+  helper.getNode('wh1').on('call:status', (call: { args: Msg[] }) => statuses.push(call.args[0]));
+  const caught = collectMessages(helper.getNode('caught'), 1);
+  helper.getNode('wh1').receive({ payload: { a: 1 } });
+  const [first] = await caught;
+  expect(first.error.message).toMatch(/reconnect/i);
+  await waitFor(() => statuses.some((s) => s.text === 'reconnect needed' && s.fill === 'red'), 5000, 'reconnect status');
+  expect(grants().refresh_token).toBe(1);
+  const requests = sandbox.counters.tokenRequests;
+  const caught2 = collectMessages(helper.getNode('caught'), 3);
+  for (let i = 0; i < 3; i++) helper.getNode('wh1').receive({ payload: { i } });
+  for (const m of await caught2) expect(m.error.message).toMatch(/reconnect/i);
+  expect(sandbox.counters.tokenRequests).toBe(requests);
+  expect((await status('deployteq-oauth2', 'dt')).tokens.state).toBe('reauthorization_required');
+  // "Restart Flows": the reconnect-needed state comes back from the store without a token request
+  await helper.unload();
+  await load(flow('authorization_code'));
+  expect((await status('deployteq-oauth2', 'dt')).tokens.state).toBe('reauthorization_required');
+  const caught3 = collectMessages(helper.getNode('caught'), 1);
+  helper.getNode('wh1').receive({ payload: { again: true } });
+  expect((await caught3)[0].error.message).toMatch(/reconnect/i);
+  expect(sandbox.counters.tokenRequests).toBe(requests);
+  // authorizing again clears it
+  await authorizeDt();
+  const got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { ok: true } });
+  expect((await got)[0].statusCode).toBe(200);
+});
+
+test('a rotated refresh token survives a redeploy: the next refresh is accepted', async () => {
+  await load(flow('authorization_code'));
+  await authorizeDt();
+  sandbox.expireAccessTokens('deployteq');
+  let got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { n: 1 } });
+  await got;
+  expect(grants().refresh_token).toBe(1);
+  const files = fs.readdirSync(`${userDir}/.oauth2-connectors`).filter((f) => f.startsWith('tokens-'));
+  expect(files).toHaveLength(1);
+  await helper.unload();
+  await load(flow('authorization_code'));
+  sandbox.expireAccessTokens('deployteq');
+  got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { n: 2 } });
+  expect((await got)[0].statusCode).toBe(200);
+  expect(grants().refresh_token).toBe(2);
+  expect(sandbox.deliveries).toHaveLength(2);
+});
