@@ -12,7 +12,7 @@ export default tseslint.config(
         process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
         setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly',
         URLSearchParams: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly',
-        __dirname: 'readonly', require: 'readonly', module: 'writable', Headers: 'readonly', Response: 'readonly',
+        __dirname: 'readonly', require: 'readonly', module: 'writable', exports: 'writable', Headers: 'readonly', Response: 'readonly',
       },
     },
     rules: {
