@@ -1,0 +1,126 @@
+// A real browser (Debian chromium driven by playwright-core, no browser download) against an
+// embedded Node-RED 4.1 with adminAuth and httpAdminRoot /admin: log in, add a deployteq-oauth2
+// config node from a webhook node's dialog, type the client settings, click Authorize, approve on
+// the sandbox's consent page in the popup, and see the authorized state (scopes, expiry) in the
+// dialog; then deploy and check the deployed node holds the tokens. Keeps a screenshot for the
+// README at docs/images/node-red-authorize.png.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { tempUserDir } from './support/helper';
+import { startRuntime, type Runtime } from './support/runtime';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const { chromium } = require('playwright-core');
+
+jest.setTimeout(180_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+const ADMIN = { username: 'admin', password: 'browser-test-password' };
+const SCREENSHOT = path.join(ROOT, 'docs', 'images', 'node-red-authorize.png');
+let sandbox: Sandbox;
+let runtime: Runtime;
+let browser: Any;
+let profile: string;
+
+beforeAll(async () => {
+  execFileSync('sh', [path.join(ROOT, 'scripts', 'chromium-ensure.sh')], { stdio: 'inherit', timeout: 10 * 60_000 });
+  sandbox = await startSandbox({ maxLifetimeMs: 10 * 60_000, consent: 'page' });
+  runtime = await startRuntime({ nodeRedDir: path.dirname(require.resolve('node-red/package.json')), userDir: tempUserDir('nr-browser-'), httpAdminRoot: '/admin', admin: ADMIN, maxLifetimeMs: 8 * 60_000 });
+  await runtime.login();
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
+  // a fresh profile directory: playwright passes it to chromium as --user-data-dir
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+    timeout: 60_000,
+  });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await runtime?.stop();
+  await sandbox?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the authorized state', async () => {
+  const context = browser;
+  const page = await context.newPage();
+  await page.goto(runtime.adminUrl);
+  await page.fill('#node-dialog-login-username', ADMIN.username);
+  await page.fill('#node-dialog-login-password', ADMIN.password);
+  await page.click('#node-dialog-login-submit');
+  await page.waitForFunction(() => {
+    const RED = (window as Any).RED;
+    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType('deployteq-oauth2') && RED.workspaces.active();
+  }, undefined, { timeout: 60_000 });
+
+  // a webhook node on the canvas, its dialog open, then "add new deployteq-oauth2 config node"
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes([{ id: 'b0000000000000a1', type: 'deployteq-webhook', name: 'Webhook', url: '', x: 240, y: 120, wires: [] }], { generateIds: false });
+    RED.editor.edit(RED.nodes.node('b0000000000000a1'));
+  });
+  await page.click('#node-input-btn-deployteq-add');
+  await page.waitForSelector('#node-config-input-clientId', { state: 'visible' });
+  await page.selectOption('#node-config-input-grantType', 'authorization_code');
+  await page.fill('#node-config-input-name', 'Deployteq (sandbox)');
+  await page.fill('#node-config-input-authBaseUrl', `${sandbox.url}/deployteq`);
+  await page.fill('#node-config-input-clientId', 'dt-client');
+  await page.fill('#node-config-input-clientSecret', 'dt-secret+%:&/x');
+  await page.fill('#node-config-input-scopes', 'apps.webhook:execute offline_access');
+  const redirect = await page.inputValue('#node-config-oauth2-redirect');
+  expect(redirect).toBe(`${runtime.adminUrl}oauth2-connectors/callback`);
+
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#node-config-oauth2-authorize')]);
+  await popup.waitForSelector('#approve', { timeout: 30_000 });
+  expect(popup.url()).not.toContain('dt-secret');
+  await popup.click('#approve');
+  await popup.waitForSelector('#result', { timeout: 30_000 });
+  expect(await popup.getAttribute('#result', 'data-status')).toBe('success');
+  expect(await popup.textContent('body')).toContain('You may close this window');
+  expect(popup.url().startsWith(`${runtime.adminUrl}oauth2-connectors/callback?`)).toBe(true);
+
+  await page.waitForSelector('#node-config-oauth2-status[data-state="authorized"]', { timeout: 30_000 });
+  const statusText = await page.textContent('#node-config-oauth2-status');
+  expect(statusText).toContain('Authorized');
+  expect(statusText).toContain('apps.webhook:execute offline_access');
+  expect(statusText).toMatch(/expires: .*\d/);
+  expect(statusText).not.toMatch(/dt-secret/);
+  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT });
+
+  // add the config node, close the webhook dialog, deploy: the deployed node finds its tokens
+  const configId = await page.evaluate(() => {
+    (window as Any).$('#node-config-dialog-ok').trigger('click');
+    return null;
+  });
+  expect(configId).toBeNull();
+  await page.waitForSelector('#node-config-input-clientId', { state: 'detached' });
+  await page.click('#node-dialog-ok');
+  const id = await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    return RED.nodes.node('b0000000000000a1').deployteq;
+  });
+  expect(id).toMatch(/\w+/);
+  await page.click('#red-ui-header-button-deploy');
+  const tokenRequests = sandbox.counters.tokenRequests;
+  const status = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const res = await runtime.admin('GET', `oauth2-connectors/deployteq-oauth2/${id}/status`);
+      const body = res.body as Any;
+      if (body?.tokens?.authorized && body.tokens.state === 'valid') return body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the deployed config node did not report its tokens');
+  })();
+  expect(status.tokens).toMatchObject({ authorized: true, hasRefreshToken: true, scope: 'apps.webhook:execute offline_access' });
+  expect(sandbox.counters.tokenRequestsByProviderGrant.deployteq.authorization_code).toBe(1);
+  expect(sandbox.counters.tokenRequests).toBe(tokenRequests);
+});
