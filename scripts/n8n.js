@@ -73,8 +73,12 @@ function createUserFolder(userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8
 
 /** The environment of an n8n process: isolated user folder, local only, quiet, no telemetry. */
 async function n8nEnv(userFolder, extra = {}) {
+  const base = { ...node24Env() };
+  // under jest NODE_ENV is "test", which silences n8n's CLI output entirely
+  for (const name of Object.keys(base)) if (name.startsWith('JEST_') || name === 'NODE_ENV' || name === 'NODE_OPTIONS') delete base[name];
   return {
-    ...node24Env(),
+    ...base,
+    NODE_ENV: 'production',
     N8N_USER_FOLDER: userFolder,
     N8N_ENCRYPTION_KEY: extra.N8N_ENCRYPTION_KEY || 'oauth2-connectors-test-encryption-key',
     N8N_DIAGNOSTICS_ENABLED: 'false',

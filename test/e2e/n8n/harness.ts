@@ -1,0 +1,158 @@
+// A real n8n for the end-to-end tests: installed once into the tool cache (scripts/n8n.js), one
+// throw-away user folder per test file with this package symlinked in as a community package, and
+// the CLI (import:credentials, import:workflow, execute --rawOutput). Outputs are redacted before
+// they reach an assertion message.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { Redactor } from '../../../lib/oauth2/redact';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const n8nScript = require('../../../scripts/n8n.js') as {
+  N8N_VERSION: string;
+  PACKAGE_NAME: string;
+  PACKAGE_ROOT: string;
+  ensureN8n(): { dir: string; bin: string; version: string };
+  createUserFolder(dir?: string): string;
+  n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
+  runN8n(n8n: { bin: string }, args: string[], env: NodeJS.ProcessEnv, options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+  parseExecuteOutput(stdout: string): unknown;
+};
+
+export const PACKAGE_NAME = n8nScript.PACKAGE_NAME;
+export const N8N_VERSION = n8nScript.N8N_VERSION;
+
+export interface NodeRun {
+  data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
+  error?: { message?: string; description?: string };
+  executionStatus?: string;
+}
+
+export interface ExecutionResult {
+  status?: string;
+  data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } } };
+}
+
+export interface CredentialImport {
+  id: string;
+  name: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export class N8nHarness {
+  readonly redactor = new Redactor();
+  private n8n!: { bin: string; version: string };
+  private env!: NodeJS.ProcessEnv;
+  private work!: string;
+  userFolder!: string;
+
+  /** Installs (or finds) n8n and prepares an isolated user folder. */
+  async setup(): Promise<void> {
+    const dist = path.join(n8nScript.PACKAGE_ROOT, 'dist', 'nodes', 'Deployteq', 'Deployteq.node.js');
+    if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
+    this.n8n = n8nScript.ensureN8n();
+    this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+    this.userFolder = n8nScript.createUserFolder(path.join(this.work, 'user'));
+    // info: n8n logs why an execution failed only at this level (the JSON result still comes last)
+    this.env = await n8nScript.n8nEnv(this.userFolder, { N8N_LOG_LEVEL: 'info' });
+  }
+
+  get version(): string {
+    return this.n8n.version;
+  }
+
+  /** Remembers secrets so they are cut out of any output shown in a failure. */
+  secret(...values: Array<string | undefined>): void {
+    this.redactor.add(...values);
+  }
+
+  private async cli(args: string[], what: string): Promise<string> {
+    const result = await n8nScript.runN8n(this.n8n, args, this.env, { timeoutMs: 240_000 });
+    if (result.code !== 0) {
+      throw new Error(`n8n ${what} failed (exit ${result.code ?? result.signal}): ${this.redactor.redact((result.stderr + result.stdout).slice(-3000))}`);
+    }
+    return result.stdout;
+  }
+
+  private writeJson(name: string, value: unknown): string {
+    const file = path.join(this.work, name);
+    fs.writeFileSync(file, JSON.stringify(value, null, 2));
+    return file;
+  }
+
+  async importCredentials(credentials: CredentialImport[]): Promise<void> {
+    const file = this.writeJson(`credentials-${Date.now()}.json`, credentials);
+    try {
+      await this.cli(['import:credentials', `--input=${file}`], 'import:credentials');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  async importWorkflow(workflow: Record<string, unknown>): Promise<void> {
+    const file = this.writeJson(`workflow-${String(workflow.id)}.json`, workflow);
+    await this.cli(['import:workflow', `--input=${file}`], 'import:workflow');
+  }
+
+  /**
+   * Runs a workflow with `n8n execute --id … --rawOutput` and returns the parsed result. The exit
+   * code alone proves nothing: the JSON's status and every node's run are checked.
+   */
+  async execute(workflowId: string): Promise<ExecutionResult> {
+    const result = await n8nScript.runN8n(this.n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], this.env, { timeoutMs: 240_000 });
+    const parsed = n8nScript.parseExecuteOutput(result.stdout) as ExecutionResult | undefined;
+    const shown = () => this.redactor.redact(`${result.stderr}\n${result.stdout}`.slice(-4000));
+    if (!parsed || typeof parsed !== 'object' || !parsed.data?.resultData) {
+      throw new Error(`n8n execute printed no execution result (exit ${result.code}): ${shown()}`);
+    }
+    if (parsed.data.resultData.error || (parsed.status !== undefined && parsed.status !== 'success')) {
+      throw new Error(`execution not successful (status ${parsed.status}): ${this.redactor.redact(JSON.stringify(parsed.data.resultData.error ?? {}))}`);
+    }
+    return parsed;
+  }
+
+  /** Items a node output on its first run (main output 0). */
+  static items(result: ExecutionResult, nodeName: string): Array<{ json: Record<string, unknown>; pairedItem?: unknown }> {
+    const runs = result.data.resultData.runData[nodeName];
+    if (!runs?.length) throw new Error(`node "${nodeName}" did not run`);
+    if (runs[0].error) throw new Error(`node "${nodeName}" failed: ${runs[0].error.message}`);
+    return runs[0].data?.main?.[0] ?? [];
+  }
+
+  /** The credential row's decrypted data as n8n stores it (export:credentials --decrypted). */
+  async exportCredential(id: string): Promise<Record<string, unknown>> {
+    const file = path.join(this.work, `export-${id}.json`);
+    try {
+      await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`], 'export:credentials');
+      const list = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ data: Record<string, unknown> }>;
+      return list[0].data;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  cleanup(): void {
+    if (this.work) fs.rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+/** A 16-character workflow id, as n8n expects. */
+export function workflowId(name: string): string {
+  return (name.replace(/[^A-Za-z0-9]/g, '') + 'XXXXXXXXXXXXXXXX').slice(0, 16);
+}
+
+export function manualTrigger(): Record<string, unknown> {
+  return { id: 'n-manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/** A workflow whose nodes run one after another in the given order from a manual trigger. */
+export function chainWorkflow(name: string, nodes: Array<Record<string, unknown>>): Record<string, unknown> {
+  const all: Array<Record<string, unknown>> = [manualTrigger(), ...nodes.map((n, i) => ({ id: `n-${i}`, position: [200 * (i + 1), 0], ...n }))];
+  const connections: Record<string, unknown> = {};
+  for (let i = 0; i < all.length - 1; i++) {
+    connections[String(all[i].name)] = { main: [[{ node: String(all[i + 1].name), type: 'main', index: 0 }]] };
+  }
+  return { id: workflowId(name), name, active: false, nodes: all, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}

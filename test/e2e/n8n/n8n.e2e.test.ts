@@ -1,0 +1,296 @@
+// End to end in a real n8n (2.41.1 under Node 24): the built package is loaded as a community
+// package, credentials and workflows are imported with the n8n CLI and executed with
+// `n8n execute --rawOutput` against the provider sandbox on 127.0.0.1. The first run installs n8n
+// into the tool cache (minutes); later runs reuse it.
+import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
+import { chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
+
+jest.setTimeout(25 * 60_000);
+
+const dt = DEFAULT_CLIENTS.deployteq[0];
+const zd = DEFAULT_CLIENTS.zendesk[0];
+const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
+const PEOPLE = Array.from({ length: 12 }, (_, i) => ({ email: `person${i}@example.test`, firstname: `P${i}` }));
+
+function formBasic(id: string, secret: string): string {
+  const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}`;
+}
+
+/** Real authorization code flow against the sandbox (auto-approve consent): the tokens a user would get. */
+async function deployteqCodeTokens(sandbox: Sandbox): Promise<Record<string, unknown>> {
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  const authorize = new URL(sandbox.endpoints.deployteq.authorize);
+  authorize.search = new URLSearchParams({ client_id: dt.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'apps.webhook:execute offline_access', state: 'e2e-state' }).toString();
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
+  expect(code).toBeTruthy();
+  const token = await fetch(sandbox.endpoints.deployteq.token, {
+    method: 'POST',
+    headers: { authorization: formBasic(dt.clientId, dt.clientSecret!), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: String(code), redirect_uri: redirectUri }).toString(),
+  });
+  expect(token.status).toBe(200);
+  const body = (await token.json()) as Record<string, unknown>;
+  expect(body.refresh_token).toEqual(expect.any(String));
+  return body;
+}
+
+const node = (name: string) => `${PACKAGE_NAME}.${name}`;
+
+describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
+  const harness = new N8nHarness();
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, maxLifetimeMs: 25 * 60_000, consent: 'auto-approve', chatsPageSize: 40 });
+    harness.secret(dt.clientSecret, zd.clientSecret, gen.clientSecret, DEFAULT_USERS.zendesk.password, DEFAULT_USERS.generic.password);
+    await harness.setup();
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    harness.cleanup();
+  });
+
+  it('Deployteq client credentials: every item delivered with the Bearer token, one token for all items and runs', async () => {
+    const credential: CredentialImport = {
+      id: 'dtccCredential01',
+      name: 'Deployteq CC (sandbox)',
+      type: 'deployteqOAuth2Api',
+      data: {
+        grantType: 'clientCredentials',
+        authHost: 'custom',
+        customAuthBaseUrl: `${sandbox.url}/deployteq`,
+        clientId: dt.clientId,
+        clientSecret: dt.clientSecret,
+        scopes: ['apps.webhook:execute', 'offline_access'],
+      },
+    };
+    await harness.importCredentials([credential]);
+    const creds = { deployteqOAuth2Api: { id: credential.id, name: credential.name } };
+    const workflow = chainWorkflow('deployteq cc', [
+      { name: 'People', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ people: PEOPLE }), options: {} } },
+      { name: 'One per person', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'people', options: {} } },
+      {
+        name: 'Deployteq per item',
+        type: node('deployteq'),
+        typeVersion: 1,
+        credentials: creds,
+        parameters: { resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl('per-item'), bodySource: 'item', delivery: 'perItem', options: { concurrency: 4 } },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+
+    const before = sandbox.counters;
+    const result = await harness.execute(String(workflow.id));
+    const out = N8nHarness.items(result, 'Deployteq per item');
+    expect(out).toHaveLength(PEOPLE.length);
+    expect(out.map((item) => item.pairedItem)).toEqual(PEOPLE.map((_, i) => [{ item: i }]));
+
+    const deliveries = sandbox.deliveries.filter((d) => d.webhookId === 'per-item');
+    expect(deliveries).toHaveLength(PEOPLE.length);
+    expect(deliveries.every((d) => d.authorization === 'Bearer <redacted>')).toBe(true);
+    expect(deliveries.map((d) => (d.body as { email: string }).email).sort()).toEqual(PEOPLE.map((p) => p.email).sort());
+    const after = sandbox.counters;
+    expect(after.tokenRequestsByProviderGrant.deployteq.client_credentials - (before.tokenRequestsByProviderGrant.deployteq.client_credentials ?? 0)).toBe(1);
+    expect(after.lastTokenRequestByProvider.deployteq?.clientAuth).toMatch(/^client_secret_basic/);
+    // offline_access is dropped for client credentials
+    expect(after.lastTokenRequestByProvider.deployteq?.params.scope).toBe('apps.webhook:execute');
+    expect(after.tokensInUrl).toBe(0);
+
+    // a second run reuses the token n8n saved
+    await harness.execute(String(workflow.id));
+    expect(sandbox.deliveries.filter((d) => d.webhookId === 'per-item')).toHaveLength(2 * PEOPLE.length);
+    expect(sandbox.counters.tokenRequestsByProviderGrant.deployteq.client_credentials).toBe(after.tokenRequestsByProviderGrant.deployteq.client_credentials);
+  });
+
+  it('Deployteq batches: items go as arrays of the batch size, with the full response', async () => {
+    const credential: CredentialImport = {
+      id: 'dtccCredential02',
+      name: 'Deployteq CC batch (sandbox)',
+      type: 'deployteqOAuth2Api',
+      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('deployteq batch', [
+      { name: 'People', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ people: PEOPLE }), options: {} } },
+      { name: 'One per person', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'people', options: {} } },
+      {
+        name: 'Deployteq batches',
+        type: node('deployteq'),
+        typeVersion: 1,
+        credentials: { deployteqOAuth2Api: { id: credential.id, name: credential.name } },
+        parameters: { resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl('batches'), bodySource: 'item', delivery: 'batch', batchSize: 5, options: { fullResponse: true } },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+    const result = await harness.execute(String(workflow.id));
+    const out = N8nHarness.items(result, 'Deployteq batches');
+    expect(out).toHaveLength(3);
+    expect(out.map((item) => (item.pairedItem as unknown[]).length)).toEqual([5, 5, 2]);
+    expect(out.every((item) => typeof item.json.statusCode === 'number' && item.json.headers)).toBe(true);
+    const deliveries = sandbox.deliveries.filter((d) => d.webhookId === 'batches');
+    expect(deliveries.map((d) => (Array.isArray(d.body) ? d.body.length : -1))).toEqual([5, 5, 2]);
+    expect(deliveries.flatMap((d) => (d.body as Array<{ email: string }>).map((p) => p.email))).toEqual(PEOPLE.map((p) => p.email));
+  });
+
+  it('Deployteq authorization code: an expired stored token is refreshed, the rotated refresh token is saved and works next run', async () => {
+    const tokens = await deployteqCodeTokens(sandbox);
+    harness.secret(String(tokens.access_token), String(tokens.refresh_token));
+    const credential: CredentialImport = {
+      id: 'dtcodeCredent003',
+      name: 'Deployteq code (sandbox)',
+      type: 'deployteqOAuth2Api',
+      data: {
+        grantType: 'authorizationCode',
+        authHost: 'custom',
+        customAuthBaseUrl: `${sandbox.url}/deployteq`,
+        clientId: dt.clientId,
+        clientSecret: dt.clientSecret,
+        scopes: ['apps.webhook:execute', 'offline_access'],
+        oauthTokenData: tokens,
+      },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('deployteq code', [
+      {
+        name: 'Deployteq',
+        type: node('deployteq'),
+        typeVersion: 1,
+        credentials: { deployteqOAuth2Api: { id: credential.id, name: credential.name } },
+        parameters: { resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl('code'), bodySource: 'raw', jsonBody: '{"email":"refresh@example.test"}', delivery: 'perItem', options: {} },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+
+    const refreshes = () => sandbox.counters.tokenRequestsByProviderGrant.deployteq.refresh_token ?? 0;
+    expect(sandbox.expireAccessTokens('deployteq')).toBeGreaterThan(0);
+    await harness.execute(String(workflow.id));
+    expect(refreshes()).toBe(1);
+    expect(sandbox.deliveries.filter((d) => d.webhookId === 'code')).toHaveLength(1);
+    const stored = (await harness.exportCredential(credential.id)).oauthTokenData as Record<string, unknown>;
+    harness.secret(String(stored.access_token), String(stored.refresh_token));
+    expect(stored.refresh_token).toEqual(expect.any(String));
+    expect(stored.refresh_token).not.toBe(tokens.refresh_token);
+
+    // the sandbox rejects a reused refresh token: a second refresh works only with the rotated one
+    sandbox.expireAccessTokens('deployteq');
+    await harness.execute(String(workflow.id));
+    expect(refreshes()).toBe(2);
+    expect(sandbox.deliveries.filter((d) => d.webhookId === 'code')).toHaveLength(2);
+  });
+
+  it('Zendesk Chat (client credentials): get many follows next_url over several pages; incremental export', async () => {
+    const credential: CredentialImport = {
+      id: 'zdccCredential04',
+      name: 'Zendesk Chat CC (sandbox)',
+      type: 'zendeskChatOAuth2Api',
+      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] },
+    };
+    await harness.importCredentials([credential]);
+    const creds = { zendeskChatOAuth2Api: { id: credential.id, name: credential.name } };
+    const workflow = chainWorkflow('zendesk chats', [
+      { name: 'All chats', type: node('zendeskChat'), typeVersion: 1, credentials: creds, parameters: { authentication: 'oAuth2', resource: 'chat', operation: 'getAll', returnAll: true } },
+      { name: 'First 90', type: node('zendeskChat'), typeVersion: 1, credentials: creds, executeOnce: true, parameters: { authentication: 'oAuth2', resource: 'chat', operation: 'getAll', returnAll: false, limit: 90 } },
+      {
+        name: 'Export',
+        type: node('zendeskChat'),
+        typeVersion: 1,
+        credentials: creds,
+        executeOnce: true,
+        parameters: { authentication: 'oAuth2', resource: 'chat', operation: 'incrementalExport', startTime: '1970-01-01T00:00:00.000Z', returnAll: true },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+    const apiBefore = sandbox.counters.apiRequestsByProvider.zendesk;
+    const result = await harness.execute(String(workflow.id));
+
+    const all = N8nHarness.items(result, 'All chats');
+    expect(all).toHaveLength(250);
+    expect(new Set(all.map((c) => c.json.id)).size).toBe(250);
+    expect(N8nHarness.items(result, 'First 90')).toHaveLength(90);
+    const exported = N8nHarness.items(result, 'Export');
+    expect(exported).toHaveLength(250);
+    const updated = exported.map((c) => Number(c.json.update_timestamp ?? 0));
+    expect(updated).toEqual([...updated].sort((a, b) => a - b));
+    // 250 chats at 40 a page = 7 pages; 90 = 3 pages; the export is one page of up to 1000
+    expect(sandbox.counters.apiRequestsByProvider.zendesk - apiBefore).toBe(7 + 3 + 1);
+    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.client_credentials).toBe(1);
+    expect(sandbox.counters.lastTokenRequestByProvider.zendesk?.clientAuth).toBe('client_secret_post');
+  });
+
+  it('Zendesk Chat with the password credential: account and agents', async () => {
+    const credential: CredentialImport = {
+      id: 'zdpwCredential05',
+      name: 'Zendesk Chat password (sandbox)',
+      type: 'zendeskChatPasswordOAuth2Api',
+      data: { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'] },
+    };
+    await harness.importCredentials([credential]);
+    const creds = { zendeskChatPasswordOAuth2Api: { id: credential.id, name: credential.name } };
+    const workflow = chainWorkflow('zendesk password', [
+      { name: 'Account', type: node('zendeskChat'), typeVersion: 1, credentials: creds, parameters: { authentication: 'password', resource: 'account', operation: 'get' } },
+      { name: 'Agents', type: node('zendeskChat'), typeVersion: 1, credentials: creds, parameters: { authentication: 'password', resource: 'agent', operation: 'getAll', returnAll: true } },
+    ]);
+    await harness.importWorkflow(workflow);
+    const grants = () => sandbox.counters.tokenRequestsByProviderGrant.zendesk.password ?? 0;
+    const result = await harness.execute(String(workflow.id));
+    expect(N8nHarness.items(result, 'Account')).toHaveLength(1);
+    expect(N8nHarness.items(result, 'Agents')).toHaveLength(12);
+    expect(grants()).toBe(1);
+    await harness.execute(String(workflow.id));
+    expect(grants()).toBe(1);
+  });
+
+  it('advanced OAuth2 credential, password grant, in n8n\'s own HTTP Request node: token saved, re-fetched after revocation', async () => {
+    const credential: CredentialImport = {
+      id: 'advpwCredentia06',
+      name: 'Generic password (sandbox)',
+      type: 'advancedOAuth2Api',
+      data: {
+        grantType: 'password',
+        tokenUrl: sandbox.endpoints.generic.token,
+        clientId: gen.clientId,
+        clientSecret: gen.clientSecret,
+        clientAuthentication: 'basic',
+        username: DEFAULT_USERS.generic.username,
+        password: DEFAULT_USERS.generic.password,
+        scope: 'read',
+        extraGrantParameters: 'audience=https://api.example.test',
+        headerName: 'Authorization',
+        headerPrefix: 'Bearer',
+        testUrl: sandbox.endpoints.generic.me,
+      },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('advanced http', [
+      {
+        name: 'Me',
+        type: 'n8n-nodes-base.httpRequest',
+        typeVersion: 4.2,
+        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
+        parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+    const count = (grant: string) => sandbox.counters.tokenRequestsByProviderGrant.generic[grant] ?? 0;
+
+    const first = N8nHarness.items(await harness.execute(String(workflow.id)), 'Me');
+    expect(first[0].json).toMatchObject({ sub: DEFAULT_USERS.generic.username, client_id: gen.clientId, grant_type: 'password', audience: 'https://api.example.test' });
+    expect(count('password')).toBe(1);
+    expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_basic');
+
+    await harness.execute(String(workflow.id));
+    expect(count('password')).toBe(1);
+
+    // revoked at the server: the API answers 401, n8n runs preAuthentication again (refresh token
+    // revoked too, so the engine falls back to the password grant) and retries
+    sandbox.revokeAll('generic');
+    const third = N8nHarness.items(await harness.execute(String(workflow.id)), 'Me');
+    expect(third[0].json.sub).toBe(DEFAULT_USERS.generic.username);
+    expect(count('password')).toBe(2);
+    const stored = await harness.exportCredential(credential.id);
+    expect(stored.accessToken).toEqual(expect.any(String));
+  });
+});

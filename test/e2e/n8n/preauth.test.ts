@@ -1,0 +1,156 @@
+// The preAuthentication of the engine-backed credentials, run the way n8n runs it (`this` is an
+// IHttpRequestHelper whose httpRequest behaves like n8n's: returnFullResponse, ignoreHttpStatusErrors,
+// arraybuffer bodies) against the provider sandbox. Fast: no n8n process needed.
+import { createHmac } from 'node:crypto';
+
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+
+import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
+import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
+import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
+
+const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
+const pub = DEFAULT_CLIENTS.generic.find((c) => c.public)!;
+const zd = DEFAULT_CLIENTS.zendesk[0];
+
+type Reply = { statusCode: number; headers: Record<string, string>; body: Buffer };
+
+/** n8n's httpRequest as a preAuthentication sees it, over fetch; records every request. */
+function n8nLikeHelper(sent: IHttpRequestOptions[], override?: (o: IHttpRequestOptions) => Reply | undefined): IHttpRequestHelper {
+  const httpRequest = async (options: IHttpRequestOptions): Promise<Reply> => {
+    sent.push(options);
+    expect(options).toMatchObject({ returnFullResponse: true, ignoreHttpStatusErrors: true, encoding: 'arraybuffer' });
+    const canned = override?.(options);
+    if (canned) return canned;
+    const res = await fetch(options.url, { method: options.method, headers: options.headers as Record<string, string>, body: options.body as string, redirect: 'manual' });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => (headers[k] = v));
+    return { statusCode: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+  };
+  return { helpers: { httpRequest } } as unknown as IHttpRequestHelper;
+}
+
+function advanced(sandbox: Sandbox, extra: Record<string, unknown> = {}): ICredentialDataDecryptedObject {
+  return {
+    grantType: 'password',
+    tokenUrl: sandbox.endpoints.generic.token,
+    clientId: gen.clientId,
+    clientSecret: gen.clientSecret!,
+    clientAuthentication: 'basic',
+    username: DEFAULT_USERS.generic.username,
+    password: DEFAULT_USERS.generic.password,
+    scope: 'read',
+    extraGrantParameters: '',
+    grantBodyFormat: 'form',
+    responsePathAccess: 'access_token',
+    responsePathRefresh: 'refresh_token',
+    responsePathExpiresIn: 'expires_in',
+    responsePathType: 'token_type',
+    defaultExpiresIn: 0,
+    ...extra,
+  } as ICredentialDataDecryptedObject;
+}
+
+describe('engine-backed n8n credentials: preAuthentication', () => {
+  let sandbox: Sandbox;
+  const credential = new AdvancedOAuth2Api();
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, maxLifetimeMs: 120_000 });
+  });
+  afterAll(async () => sandbox.close());
+  beforeEach(() => {
+    sandbox.reset();
+    sandbox.configure({ clients: { generic: DEFAULT_CLIENTS.generic.map((c) => ({ ...c })) } });
+  });
+
+  it.each([
+    ['basic', 'client_secret_basic'],
+    ['basic-raw', 'client_secret_basic_raw'],
+    ['body', 'client_secret_post'],
+  ])('password grant with client authentication %s', async (method, seenAs) => {
+    const sent: IHttpRequestOptions[] = [];
+    // a secret that encodes differently in the RFC form and raw, so the two Basic modes differ
+    sandbox.configure({ clients: { generic: [{ clientId: 'gen-client', clientSecret: 'se cret+%&' }] } });
+    const out = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox, { clientAuthentication: method, clientSecret: 'se cret+%&', extraGrantParameters: 'audience=https://api.example.test' }));
+    expect(out.accessToken).toEqual(expect.any(String));
+    expect(out.refreshToken).toEqual(expect.any(String));
+    expect(out.tokenExpiresAt).toBeGreaterThan(Date.now());
+    const last = sandbox.counters.lastTokenRequestByProvider.generic!;
+    expect(last.grantType).toBe('password');
+    expect(last.clientAuth).toBe(seenAs);
+    expect(last.params.audience).toBe('https://api.example.test');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('public client (none): only client_id in the body', async () => {
+    const out = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { clientId: pub.clientId, clientSecret: '', clientAuthentication: 'none' }));
+    expect(out.accessToken).toEqual(expect.any(String));
+    expect(sandbox.counters.lastTokenRequestByProvider.generic!.clientAuth).toBe('none');
+  });
+
+  it('client credentials grant', async () => {
+    const out = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { grantType: 'clientCredentials' }));
+    expect(out.accessToken).toEqual(expect.any(String));
+    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials).toBe(1);
+  });
+
+  it('a stored refresh token is used first; a rejected one falls back to the password grant', async () => {
+    const first = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox));
+    const refreshed = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: first.refreshToken }));
+    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.refresh_token).toBe(1);
+    expect(refreshed.refreshToken).not.toBe(first.refreshToken);
+    sandbox.revokeAll('generic');
+    const again = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: refreshed.refreshToken }));
+    expect(again.accessToken).toEqual(expect.any(String));
+    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.password).toBe(2);
+  });
+
+  it('response paths and the default lifetime apply to odd token responses', async () => {
+    const odd = (): Reply => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ data: { jwt: 'odd-access-value-123' }, kind: 'bearer' })) });
+    const before = Date.now();
+    const out = await credential.preAuthentication.call(
+      n8nLikeHelper([], odd),
+      advanced(sandbox, { responsePathAccess: 'data.jwt', responsePathType: 'kind', defaultExpiresIn: 120 }),
+    );
+    expect(out.accessToken).toBe('odd-access-value-123');
+    expect(Number(out.tokenExpiresAt)).toBeGreaterThanOrEqual(before + 120_000);
+    expect(Number(out.tokenExpiresAt)).toBeLessThan(before + 130_000);
+  });
+
+  it('client_secret_jwt sends an HS256 assertion signed with the secret, and no secret', async () => {
+    const sent: IHttpRequestOptions[] = [];
+    const ok = (): Reply => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"access_token":"jwt-client-token-1","token_type":"Bearer"}') });
+    await credential.preAuthentication.call(n8nLikeHelper(sent, ok), advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'client_secret_jwt', clientSecret: 'a-shared-secret-value' }));
+    const params = new URLSearchParams(String(sent[0].body));
+    expect(params.get('client_secret')).toBeNull();
+    expect(params.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    const [h, p, s] = String(params.get('client_assertion')).split('.');
+    expect(createHmac('sha256', 'a-shared-secret-value').update(`${h}.${p}`).digest('base64url')).toBe(s);
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: gen.clientId, sub: gen.clientId, aud: sandbox.endpoints.generic.token });
+  });
+
+  it('errors name the OAuth error and never contain the secret or password', async () => {
+    const wrongSecret = 'wrong-secret-value-xyz';
+    await expect(credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { clientSecret: wrongSecret }))).rejects.toThrow(/invalid_client/);
+    const error = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { password: 'bad-password-1234' })).catch((e: Error) => e);
+    expect(String((error as Error).message)).toMatch(/invalid_grant/);
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toMatch(/bad-password-1234|wrong-secret-value-xyz|gen-secret/);
+  });
+
+  it('Zendesk Chat password credential: password grant with client credentials in the body, then the rotated refresh token', async () => {
+    const zendesk = new ZendeskChatPasswordOAuth2Api();
+    const data = {
+      subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret!,
+      username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'],
+    } as ICredentialDataDecryptedObject;
+    const first = await zendesk.preAuthentication.call(n8nLikeHelper([]), data);
+    expect(sandbox.counters.lastTokenRequestByProvider.zendesk).toMatchObject({ grantType: 'password', clientAuth: 'client_secret_post' });
+    expect(first.tokenExpiresAt).toBe(0); // Zendesk sends no expires_in: lifetime unknown
+    const second = await zendesk.preAuthentication.call(n8nLikeHelper([]), { ...data, refreshToken: first.refreshToken } as ICredentialDataDecryptedObject);
+    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token).toBe(1);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    const res = await fetch(`${sandbox.url}/zendesk/api/v2/chat/account`, { headers: { authorization: `Bearer ${second.accessToken}` } });
+    expect(res.status).toBe(200);
+  });
+});
