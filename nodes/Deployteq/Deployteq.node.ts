@@ -9,7 +9,7 @@ export class Deployteq implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Deployteq',
 		name: 'deployteq',
-		icon: 'file:deployteq.svg',
+		icon: { light: 'file:deployteq.svg', dark: 'file:deployteq.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

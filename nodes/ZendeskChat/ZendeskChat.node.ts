@@ -14,7 +14,7 @@ export class ZendeskChat implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zendesk Chat',
 		name: 'zendeskChat',
-		icon: 'file:zendeskChat.svg',
+		icon: { light: 'file:zendeskChat.svg', dark: 'file:zendeskChat.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

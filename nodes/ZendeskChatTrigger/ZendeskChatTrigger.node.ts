@@ -16,7 +16,7 @@ export class ZendeskChatTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zendesk Chat Trigger',
 		name: 'zendeskChatTrigger',
-		icon: 'file:zendeskChat.svg',
+		icon: { light: 'file:zendeskChat.svg', dark: 'file:zendeskChat.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Chats created or updated" }}',

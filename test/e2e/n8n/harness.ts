@@ -8,7 +8,6 @@ import path from 'node:path';
 
 import { Redactor } from '../../../lib/oauth2/redact';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const n8nScript = require('../../../scripts/n8n.js') as {
   N8N_VERSION: string;
   PACKAGE_NAME: string;

@@ -203,7 +203,10 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       },
     ]);
     await harness.importWorkflow(workflow);
+    // the first API call is answered 429 with Retry-After: 1; the node waits and repeats it
+    sandbox.addFault({ provider: 'zendesk', endpoint: 'api', kind: 'rate-limit-429', retryAfter: 1, times: 1 });
     const apiBefore = sandbox.counters.apiRequestsByProvider.zendesk;
+    const limitedBefore = sandbox.counters.rateLimited;
     const result = await harness.execute(String(workflow.id));
 
     const all = N8nHarness.items(result, 'All chats');
@@ -214,8 +217,9 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     expect(exported).toHaveLength(250);
     const updated = exported.map((c) => Number(c.json.update_timestamp ?? 0));
     expect(updated).toEqual([...updated].sort((a, b) => a - b));
-    // 250 chats at 40 a page = 7 pages; 90 = 3 pages; the export is one page of up to 1000
-    expect(sandbox.counters.apiRequestsByProvider.zendesk - apiBefore).toBe(7 + 3 + 1);
+    // 250 chats at 40 a page = 7 pages; 90 = 3 pages; the export is one page of up to 1000; one 429 repeated
+    expect(sandbox.counters.rateLimited - limitedBefore).toBe(1);
+    expect(sandbox.counters.apiRequestsByProvider.zendesk - apiBefore).toBe(7 + 3 + 1 + 1);
     expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.client_credentials).toBe(1);
     expect(sandbox.counters.lastTokenRequestByProvider.zendesk?.clientAuth).toBe('client_secret_post');
   });
