@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GrantSpec } from '../../lib/oauth2/token-manager';
-import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidation } from '../../lib/oauth2/types';
 import { deployteqOAuth2Config } from '../../lib/providers/deployteq';
 import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
 
@@ -24,6 +24,8 @@ export interface BuiltConfig {
   seedRefreshToken?: string;
   /** Binds stored tokens to this client: type, client id, token URL, grant and seed. */
   fingerprint: string;
+  /** Token manager options beyond the configuration (generic client). */
+  manager?: { refreshSkewMs?: number; reactiveStatuses?: number[] };
 }
 
 export const CONFIG_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'] as const;
@@ -86,6 +88,31 @@ function stringMap(value: Record<string, unknown>, what: string): Record<string,
     out[k] = String(v);
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+function validationsOf(value: unknown): ResponseValidation[] | undefined {
+  const s = str(value);
+  if (!s) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(s);
+  } catch {
+    throw new TypeError('Response checks are not valid JSON');
+  }
+  if (!Array.isArray(parsed)) throw new TypeError('Response checks must be a JSON array of {path, notEmpty?, equals?, message?}');
+  return parsed.map((c, i) => {
+    if (!c || typeof c !== 'object' || typeof (c as { path?: unknown }).path !== 'string') throw new TypeError(`Response check ${i + 1} needs a "path"`);
+    const { path, notEmpty, equals, message } = c as ResponseValidation;
+    return { path, notEmpty: notEmpty === true ? true : undefined, equals, message: typeof message === 'string' ? message : undefined };
+  });
+}
+
+function statusList(value: unknown): number[] | undefined {
+  const s = str(value);
+  if (!s) return undefined;
+  const list = s.split(/[\s,]+/).filter(Boolean).map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 100 || n > 599)) throw new TypeError('Token-rejected statuses must be HTTP status codes, e.g. 401, 403');
+  return list;
 }
 
 function fingerprint(parts: Array<string | undefined>): string {
@@ -169,6 +196,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     tokenBodyFormat: settings.tokenBodyFormat === 'json' ? 'json' : 'form',
     scopeOnRefresh: bool(settings.scopeOnRefresh, false),
     responseMapping: Object.keys(mapping).length ? mapping : undefined,
+    validations: validationsOf(settings.validations),
     defaultExpiresInSec: num(settings.defaultExpiresIn),
     tokenPlacement: {
       headerName: str(settings.headerName) || undefined,
@@ -176,7 +204,9 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     },
     issuer: str(settings.issuer) || undefined,
     requireIssuer: bool(settings.requireIssuer, false),
-    retry: num(settings.maxRetries) === undefined ? undefined : { maxRetries: num(settings.maxRetries) },
+    retry: num(settings.maxRetries) === undefined && num(settings.maxRetryWaitSec) === undefined
+      ? undefined
+      : { maxRetries: num(settings.maxRetries), maxDelayMs: num(settings.maxRetryWaitSec) === undefined ? undefined : (num(settings.maxRetryWaitSec) as number) * 1000 },
     timeoutMs: num(settings.timeoutSec) === undefined ? undefined : (num(settings.timeoutSec) as number) * 1000,
   };
   const seed = grantType === 'refresh_token' || grantType === 'authorization_code' ? creds.refreshToken || undefined : undefined;
@@ -187,6 +217,10 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     grant: grantSpec(grantType, creds),
     grantType,
     seedRefreshToken: seed,
+    manager: {
+      refreshSkewMs: num(settings.refreshSkewSec) === undefined ? undefined : (num(settings.refreshSkewSec) as number) * 1000,
+      reactiveStatuses: statusList(settings.rejectedStatuses),
+    },
     fingerprint: fingerprint(['oauth2-client', clientId, tokenUrl, grantType === 'refresh_token' ? 'authorization_code' : grantType, seedHash]),
   };
 }

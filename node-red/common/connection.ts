@@ -57,6 +57,7 @@ export class Connection {
   private readonly store: TokenStore;
   private reauthorizationRequired = false;
   private closed = false;
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly RED: RED,
@@ -83,6 +84,8 @@ export class Connection {
         config: built.config,
         grant: built.grant,
         tokens,
+        refreshSkewMs: built.manager?.refreshSkewMs,
+        reactive: built.manager?.reactiveStatuses ? { statuses: built.manager.reactiveStatuses } : undefined,
         hooks: {
           onTokens: (next) => this.persist(next, false),
           onError: (error) => this.onError(error),
@@ -103,6 +106,10 @@ export class Connection {
   private async persist(tokens: TokenSet, reauthorizationRequired: boolean): Promise<void> {
     if (!this.built) return;
     this.reauthorizationRequired = reauthorizationRequired;
+    // An "Authorize" with changed, not yet deployed settings (another client) wrote the store after
+    // this node started: do not overwrite it with this node's tokens; the next deploy uses it.
+    const current = this.store.read(this.node.id);
+    if (current && current.fingerprint !== this.built.fingerprint && current.savedAt > this.startedAt) return;
     await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
     this.showStatus();
   }

@@ -115,6 +115,23 @@ test('a token error fails the message clearly (wrong client secret)', async () =
   expect(msg.error.message).not.toContain('not-the-secret');
 });
 
+test('response checks from the editor apply to token responses', async () => {
+  await load(generic({ validations: '[{"path":"scope","equals":"admin","message":"the admin scope was not granted"}]' }), {}, { clientSecret: 'gen-secret' });
+  const caught = collectMessages(helper.getNode('caught'), 1);
+  helper.getNode('rq').receive({});
+  expect((await caught)[0].error.message).toMatch(/the admin scope was not granted/);
+});
+
+test('token placement: a custom header without prefix is what the API receives', async () => {
+  // the sandbox API only accepts "Authorization: Bearer": a custom placement is rejected, which
+  // shows the token went elsewhere (and never into the URL)
+  await load(generic({ headerName: 'X-Access-Token', headerPrefix: '' }), {}, { clientSecret: 'gen-secret' });
+  const msg = await one();
+  expect(msg.statusCode).toBe(401);
+  expect(grants().client_credentials).toBe(2);
+  expect(sandbox.counters.tokensInUrl).toBe(0);
+});
+
 describe('authorization code with PKCE against oidc-provider', () => {
   const oidcSettings = () => ({
     name: 'OIDC', grantType: 'authorization_code', authorizationUrl: op.authorizationEndpoint, tokenUrl: op.tokenEndpoint,
