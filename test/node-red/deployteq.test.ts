@@ -96,7 +96,7 @@ test('errors reach a Catch node with the status code and a red ring; no secret i
   expect(statuses.some((s) => s.fill === 'blue' && s.text === 'requesting')).toBe(true);
   for (const s of statuses) expect((s.text ?? '').length).toBeLessThan(20);
   const tokens = helper.getNode('dt').connection.manager.tokens;
-  assertNoSecrets(JSON.stringify({ msgs: msgs.map((m) => m.error), statuses }), [SECRET, tokens?.accessToken]);
+  assertNoSecrets(JSON.stringify({ msgs: msgs.map((m) => m.error), statuses, log: helper._logSpy.args }), [SECRET, encodeURIComponent(SECRET), tokens?.accessToken]);
 });
 
 test('authorization code: the editor flow stores tokens the webhook then uses', async () => {
@@ -128,6 +128,25 @@ test('200 messages across 4 nodes while the token expires: one refresh, none los
   expect(delivered).toEqual(Array.from({ length: 200 }, (_, i) => i));
   const echoed = msgs.map((m) => m.payload.records[0].seq).sort((a: number, b: number) => a - b);
   expect(echoed).toEqual(Array.from({ length: 200 }, (_, i) => i));
+});
+
+test('proactive: 200 messages across 4 nodes as the token reaches its expiry: one refresh, none lost, none twice', async () => {
+  sandbox.configure({ accessTokenLifetime: { deployteq: 6 } });
+  try {
+    await load(flow('authorization_code', 4));
+    await authorizeDt();
+    // refreshed at most half the lifetime early: after 3 s the token counts as expiring (and the new one
+    // stays fresh for another 3 s, longer than the burst takes)
+    await new Promise((r) => setTimeout(r, 3100));
+    const out = collectMessages(helper.getNode('out'), 200, 30_000);
+    for (let i = 0; i < 200; i++) helper.getNode(`wh${(i % 4) + 1}`).receive({ payload: { seq: i } });
+    const msgs = await out;
+    expect(grants().refresh_token).toBe(1);
+    expect(msgs.every((m) => m.statusCode === 200)).toBe(true);
+    expect(sandbox.deliveries.map((d) => (d.body as { seq: number }).seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  } finally {
+    sandbox.configure({ accessTokenLifetime: 3600 });
+  }
 });
 
 test('a rejected refresh token: reconnect needed, Catch-able errors, no retry loop, state kept across redeploy', async () => {

@@ -131,6 +131,14 @@ test('authorization code through the editor routes, then the API', async () => {
   expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.authorization_code).toBe(1);
 });
 
+test('429 with Retry-After is waited out (bounded) and the page is fetched once more', async () => {
+  sandbox.addFault({ provider: 'zendesk', endpoint: 'api', kind: 'rate-limit-429', retryAfter: 1 });
+  const [msg] = await run({ resource: 'account', operation: 'get' }, {}, 1);
+  expect(msg.payload).toBeTruthy();
+  expect(sandbox.counters.rateLimited).toBe(1);
+  expect(sandbox.counters.apiRequestsByProvider.zendesk).toBe(2);
+});
+
 test('a missing ID fails the message for a Catch node', async () => {
   await expect(run({ resource: 'chat', operation: 'get' }, {}, 1)).rejects.toThrow(/chat ID is empty/);
 });
