@@ -201,3 +201,27 @@ test('a rotated refresh token survives a redeploy: the next refresh is accepted'
   expect(grants().refresh_token).toBe(2);
   expect(sandbox.deliveries).toHaveLength(2);
 });
+
+test('control: a store holding the pre-rotation refresh token is rejected by the sandbox (reuse detection is real)', async () => {
+  await load(flow('authorization_code'));
+  await authorizeDt();
+  const dir = `${userDir}/.oauth2-connectors`;
+  const file = fs.readdirSync(dir).find((f) => f.startsWith('tokens-')) as string;
+  const beforeRotation = fs.readFileSync(`${dir}/${file}`);
+  sandbox.expireAccessTokens('deployteq');
+  const got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('wh1').receive({ payload: { n: 1 } });
+  await got;
+  expect(grants().refresh_token).toBe(1);
+  expect(fs.readFileSync(`${dir}/${file}`).equals(beforeRotation)).toBe(false);
+  await helper.unload();
+  // put the old (already used) refresh token back, as a runtime without durable storage would have it
+  fs.writeFileSync(`${dir}/${file}`, beforeRotation);
+  await load(flow('authorization_code'));
+  sandbox.expireAccessTokens('deployteq');
+  const caught = collectMessages(helper.getNode('caught'), 1);
+  helper.getNode('wh1').receive({ payload: { n: 2 } });
+  expect((await caught)[0].error.message).toMatch(/reconnect/i);
+  expect(grants().refresh_token).toBe(2);
+  expect(sandbox.deliveries).toHaveLength(1);
+});
