@@ -4,6 +4,8 @@ import { connectionOf } from './common/config-node';
 import type { NodeDefinition, RED, RedNode } from './common/red';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** Set by the engine (authorization) or by the HTTP client; msg.headers of an earlier response often carries them. */
+const SKIPPED_HEADERS = new Set(['authorization', 'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization']);
 
 /**
  * `oauth2-request`: an HTTP request like the core `http request` node, authenticated by an
@@ -41,7 +43,7 @@ export = function (RED: RED): void {
           for (const [name, value] of Object.entries(msg.headers as Record<string, unknown>)) {
             if (value === undefined || value === null) continue;
             const lower = name.toLowerCase();
-            if (lower === 'authorization' || lower === 'host' || lower === 'content-length') continue;
+            if (SKIPPED_HEADERS.has(lower)) continue;
             headers[lower] = String(value);
           }
         }
