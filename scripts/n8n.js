@@ -99,43 +99,75 @@ async function n8nEnv(userFolder, extra = {}) {
 
 /**
  * Runs one n8n CLI command to completion (bounded by `timeoutMs`; the child is killed after it).
- * Resolves `{ code, stdout, stderr }`; never rejects on a non-zero exit (callers check results).
+ * Output goes to files, not pipes: n8n exits right after printing a large result, and a pipe can
+ * lose the tail. Resolves `{ code, stdout, stderr }`; never rejects on a non-zero exit (callers
+ * check the printed result).
  */
 function runN8n(n8n, args, env, { timeoutMs = 180_000 } = {}) {
   const { nodeBin } = ensureNode24();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cli-'));
+  const outFile = path.join(dir, 'stdout');
+  const errFile = path.join(dir, 'stderr');
+  const out = fs.openSync(outFile, 'w');
+  const err = fs.openSync(errFile, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn(nodeBin, [n8n.bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    const child = spawn(nodeBin, [n8n.bin, ...args], { env, stdio: ['ignore', out, err] });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (error) => {
+    let finished;
+    const finish = () => {
+      if (finished) return finished;
       clearTimeout(timer);
+      fs.closeSync(out);
+      fs.closeSync(err);
+      const result = { stdout: fs.readFileSync(outFile, 'utf8'), stderr: fs.readFileSync(errFile, 'utf8') };
+      fs.rmSync(dir, { recursive: true, force: true });
+      finished = result;
+      return result;
+    };
+    child.once('error', (error) => {
+      finish();
       reject(error);
     });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+    child.once('exit', (code, signal) => resolve({ code, signal, ...finish() }));
   });
 }
 
+/** End index (exclusive) of the JSON object starting at `start`, by brace matching outside strings. */
+function objectEnd(text, start) {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
 /**
- * Parses the JSON that `n8n execute --rawOutput` prints after its logs: the last top-level JSON
- * value on stdout. Returns undefined when there is none.
+ * Parses the execution result that `n8n execute --rawOutput` prints among its log lines: the last
+ * JSON object that starts at the beginning of a line and has `data.resultData`. Undefined when
+ * there is none.
  */
 function parseExecuteOutput(stdout) {
+  let found;
   for (let start = stdout.indexOf('{'); start !== -1; start = stdout.indexOf('{', start + 1)) {
-    const lineStart = start === 0 || stdout[start - 1] === '\n';
-    if (!lineStart) continue;
+    if (start !== 0 && stdout[start - 1] !== '\n') continue;
+    const end = objectEnd(stdout, start);
+    if (end === -1) continue;
     try {
-      return JSON.parse(stdout.slice(start));
+      const value = JSON.parse(stdout.slice(start, end));
+      if (value && value.data && value.data.resultData) found = value;
+      start = end - 1;
     } catch {
-      // not the JSON tail yet
+      // a log line that merely starts with "{"
     }
   }
-  return undefined;
+  return found;
 }
 
 /** Starts the n8n web server (for the demo). Returns the child process; it dies with its parent's kill. */

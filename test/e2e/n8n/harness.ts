@@ -42,6 +42,7 @@ export interface CredentialImport {
 
 export class N8nHarness {
   readonly redactor = new Redactor();
+  private readonly secrets = new Set<string>();
   private n8n!: { bin: string; version: string };
   private env!: NodeJS.ProcessEnv;
   private work!: string;
@@ -65,6 +66,13 @@ export class N8nHarness {
   /** Remembers secrets so they are cut out of any output shown in a failure. */
   secret(...values: Array<string | undefined>): void {
     this.redactor.add(...values);
+    for (const value of values) if (value && value.length >= 6) this.secrets.add(value);
+  }
+
+  /** Fails when a known secret or token appears verbatim in what n8n printed. */
+  private assertNoSecrets(text: string, what: string): void {
+    const leaked = [...this.secrets].filter((value) => text.includes(value)).length;
+    if (leaked) throw new Error(`${leaked} known secret value(s) appeared in the output of ${what}`);
   }
 
   private async cli(args: string[], what: string): Promise<string> {
@@ -101,6 +109,7 @@ export class N8nHarness {
    */
   async execute(workflowId: string): Promise<ExecutionResult> {
     const result = await n8nScript.runN8n(this.n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], this.env, { timeoutMs: 240_000 });
+    this.assertNoSecrets(result.stdout + result.stderr, `execute ${workflowId}`);
     const parsed = n8nScript.parseExecuteOutput(result.stdout) as ExecutionResult | undefined;
     const shown = () => this.redactor.redact(`${result.stderr}\n${result.stdout}`.slice(-4000));
     if (!parsed || typeof parsed !== 'object' || !parsed.data?.resultData) {
@@ -110,6 +119,18 @@ export class N8nHarness {
       throw new Error(`execution not successful (status ${parsed.status}): ${this.redactor.redact(JSON.stringify(parsed.data.resultData.error ?? {}))}`);
     }
     return parsed;
+  }
+
+  /**
+   * Runs a workflow that must fail and returns n8n's (redacted) output, which carries the error.
+   * Throws if the execution succeeded.
+   */
+  async executeExpectingFailure(workflowId: string): Promise<string> {
+    const result = await n8nScript.runN8n(this.n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], this.env, { timeoutMs: 240_000 });
+    const parsed = n8nScript.parseExecuteOutput(result.stdout) as ExecutionResult | undefined;
+    this.assertNoSecrets(result.stdout + result.stderr, `execute ${workflowId}`);
+    if (parsed?.status === 'success' && !parsed.data?.resultData?.error) throw new Error('the execution succeeded but was expected to fail');
+    return this.redactor.redact(`${result.stdout}\n${result.stderr}`);
   }
 
   /** Items a node output on its first run (main output 0). */

@@ -135,6 +135,45 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     expect(deliveries.flatMap((d) => (d.body as Array<{ email: string }>).map((p) => p.email))).toEqual(PEOPLE.map((p) => p.email));
   });
 
+  it('Deployteq errors: NodeApiError with Deployteq\'s message; with continue-on-fail the other items still go', async () => {
+    const credential: CredentialImport = {
+      id: 'dterrCredential7',
+      name: 'Deployteq CC errors (sandbox)',
+      type: 'deployteqOAuth2Api',
+      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+    };
+    await harness.importCredentials([credential]);
+    const deployteq = (onError?: string) => ({
+      name: 'Deployteq',
+      type: node('deployteq'),
+      typeVersion: 1,
+      credentials: { deployteqOAuth2Api: { id: credential.id, name: credential.name } },
+      ...(onError ? { onError } : {}),
+      parameters: { resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl('errors'), bodySource: 'item', delivery: 'perItem', options: { concurrency: 1 } },
+    });
+    const people = [
+      { name: 'People', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ people: PEOPLE.slice(0, 3) }), options: {} } },
+      { name: 'One per person', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'people', options: {} } },
+    ];
+    const tolerant = chainWorkflow('deployteq errors continue', [...people, deployteq('continueRegularOutput')]);
+    const strict = chainWorkflow('deployteq errors stop', [...people, deployteq()]);
+    await harness.importWorkflow(tolerant);
+    await harness.importWorkflow(strict);
+
+    sandbox.addFault({ provider: 'deployteq', endpoint: 'webhook', kind: 'insufficient-scope', times: 1 });
+    const out = N8nHarness.items(await harness.execute(String(tolerant.id)), 'Deployteq');
+    expect(out).toHaveLength(3);
+    expect(out[0].json).toMatchObject({ error: expect.stringContaining('lacks the required scope'), httpCode: '403' });
+    expect(out[1].json.error).toBeUndefined();
+    expect(out[2].json.error).toBeUndefined();
+    expect(out.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
+
+    sandbox.addFault({ provider: 'deployteq', endpoint: 'webhook', kind: 'insufficient-scope', times: 1 });
+    const failure = await harness.executeExpectingFailure(String(strict.id));
+    expect(failure).toContain('NodeApiError');
+    expect(failure).toContain('lacks the required scope');
+  });
+
   it('Deployteq authorization code: an expired stored token is refreshed, the rotated refresh token is saved and works next run', async () => {
     const tokens = await deployteqCodeTokens(sandbox);
     harness.secret(String(tokens.access_token), String(tokens.refresh_token));
