@@ -5,7 +5,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { startOidcProvider, type OidcTestServer } from '../support/oidc-provider';
 import { followAuthorize } from '../support/user-agent';
-import { callback, HELPER_REDIRECT, startAuthorize, status } from './support/authorize';
+import { authorize, callback, HELPER_REDIRECT, startAuthorize, status } from './support/authorize';
 import { collectMessages, helper, NODES, tempUserDir, useSettings, type Msg } from './support/helper';
 
 let sandbox: Sandbox;
@@ -130,6 +130,43 @@ test('token placement: a custom header without prefix is what the API receives',
   expect(msg.statusCode).toBe(401);
   expect(grants().client_credentials).toBe(2);
   expect(sandbox.counters.tokensInUrl).toBe(0);
+});
+
+test('generic authorization code through the editor routes, separate refresh URL, rotation kept across a redeploy', async () => {
+  const settings = generic({ grantType: 'authorization_code', authorizationUrl: `${sandbox.url}/generic/oauth2/authorize`, refreshUrl: `${sandbox.url}/generic/oauth2/refresh`, scopes: 'read offline_access' });
+  await load(settings, {}, { clientSecret: 'gen-secret' });
+  expect((await authorize('oauth2-client', 'oc', settings, { clientSecret: 'gen-secret' })).status).toBe(200);
+  expect((await one()).statusCode).toBe(200);
+  sandbox.expireAccessTokens('generic');
+  expect((await one()).statusCode).toBe(200);
+  expect(sandbox.counters.refreshEndpointRequests).toBe(1);
+  await helper.unload();
+  await load(settings, {}, { clientSecret: 'gen-secret' });
+  sandbox.expireAccessTokens('generic');
+  expect((await one()).statusCode).toBe(200);
+  expect(sandbox.counters.refreshEndpointRequests).toBe(2);
+  expect(grants().authorization_code).toBe(1);
+});
+
+test('refresh-token-only grant: a pasted refresh token is used once, then the rotated one from the store', async () => {
+  // a refresh token obtained elsewhere (here: a password grant straight at the sandbox)
+  const res = await fetch(`${sandbox.url}/generic/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('gen-client:gen-secret').toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'password', username: 'user@example.test', password: 'user-pass', scope: 'read offline_access' }),
+  });
+  const pasted = ((await res.json()) as { refresh_token: string }).refresh_token;
+  expect(pasted).toBeTruthy();
+  const settings = generic({ grantType: 'refresh_token', scopes: 'read offline_access' });
+  await load(settings, {}, { clientSecret: 'gen-secret', refreshToken: pasted });
+  expect((await one()).statusCode).toBe(200);
+  expect(grants().refresh_token).toBe(1);
+  // the pasted token is spent (rotation); after a redeploy the stored rotated one must be used
+  await helper.unload();
+  await load(settings, {}, { clientSecret: 'gen-secret', refreshToken: pasted });
+  sandbox.expireAccessTokens('generic');
+  expect((await one()).statusCode).toBe(200);
+  expect(grants().refresh_token).toBe(2);
 });
 
 describe('authorization code with PKCE against oidc-provider', () => {
