@@ -116,6 +116,7 @@ export class Connection {
 
   private onError(error: OAuth2Error): void {
     if (error instanceof OAuth2ReauthorizationRequired) {
+      if (!this.reauthorizationRequired) this.notifyEditor();
       this.reauthorizationRequired = true;
       const tokens = this.manager?.tokens;
       if (tokens && this.built && !this.closed) {
@@ -124,6 +125,23 @@ export class Connection {
     }
     if (error.code === 'persist_failed') this.RED.log.error(`[${this.type}:${this.node.id}] ${error.message}`);
     this.showStatus();
+  }
+
+  /**
+   * Config nodes have no visible status in the editor: tell open editors once, with a notification
+   * (the edit dialog and every dependent node's status show it too). Never carries a secret.
+   */
+  private notifyEditor(): void {
+    const label = (this.node.name || this.type).replace(/[<>&"':]/g, ' ');
+    try {
+      this.RED.comms?.publish(`notification/oauth2-connectors-${this.node.id}`, {
+        text: `Reconnect needed for ${label} (${this.type}) - open the configuration node and click Authorize`,
+        type: 'error',
+        timeout: 20000,
+      }, false);
+    } catch {
+      // no editor connected
+    }
   }
 
   /** The engine, or a clear, Catch-able error explaining why there is none. */

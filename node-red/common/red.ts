@@ -74,4 +74,5 @@ export interface RED {
   settings: RedSettings;
   util: { cloneMessage<T>(msg: T): T };
   log: { warn(message: string): void; info(message: string): void; error(message: string): void };
+  comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
 }

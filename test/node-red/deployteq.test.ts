@@ -154,13 +154,26 @@ test('a rejected refresh token: reconnect needed, Catch-able errors, no retry lo
   await authorizeDt();
   sandbox.revokeAll('deployteq');
   const statuses: Msg[] = [];
+  const notifications: Msg[] = [];
+  const onComms = (event: Msg) => {
+    if (String(event.topic).startsWith('notification/oauth2-connectors-')) notifications.push(event);
+  };
+  helper._events.on('comms', onComms);
   helper.getNode('wh1').on('call:status', (call: { args: Msg[] }) => statuses.push(call.args[0]));
+  const configStatuses: Msg[] = [];
+  helper.getNode('dt').on('call:status', (call: { args: Msg[] }) => configStatuses.push(call.args[0]));
   const caught = collectMessages(helper.getNode('caught'), 1);
   helper.getNode('wh1').receive({ payload: { a: 1 } });
   const [first] = await caught;
+  await waitFor(() => configStatuses.some((s) => s.text === 'reconnect needed' && s.fill === 'red' && s.shape === 'ring'), 5000, 'config node status');
   expect(first.error.message).toMatch(/reconnect/i);
   await waitFor(() => statuses.some((s) => s.text === 'reconnect needed' && s.fill === 'red'), 5000, 'reconnect status');
   expect(grants().refresh_token).toBe(1);
+  // the editor is told once (config nodes have no visible status of their own)
+  expect(notifications).toHaveLength(1);
+  expect(notifications[0]).toMatchObject({ topic: 'notification/oauth2-connectors-dt', data: { type: 'error' } });
+  expect(notifications[0].data.text).toMatch(/Reconnect needed for Deployteq sandbox/);
+  helper._events.off('comms', onComms);
   const requests = sandbox.counters.tokenRequests;
   const caught2 = collectMessages(helper.getNode('caught'), 3);
   for (let i = 0; i < 3; i++) helper.getNode('wh1').receive({ payload: { i } });
