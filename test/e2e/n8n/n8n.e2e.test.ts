@@ -336,4 +336,78 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     const stored = await harness.exportCredential(credential.id);
     expect(stored.accessToken).toEqual(expect.any(String));
   });
+
+  it('advanced credential default lifetime: after it passes, the next request gets a new token although the server still accepts the old one', async () => {
+    const credential: CredentialImport = {
+      id: 'advlifeCredent08',
+      name: 'Generic short lifetime (sandbox)',
+      type: 'advancedOAuth2Api',
+      data: {
+        grantType: 'clientCredentials',
+        tokenUrl: sandbox.endpoints.generic.token,
+        clientId: gen.clientId,
+        clientSecret: gen.clientSecret,
+        clientAuthentication: 'body',
+        scope: 'read',
+        // the server's expires_in (3600) is ignored: the lifetime comes from the default
+        responsePathExpiresIn: 'no.such.path',
+        defaultExpiresIn: 2,
+        headerName: 'Authorization',
+        headerPrefix: 'Bearer',
+      },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('advanced lifetime', [
+      {
+        name: 'Me',
+        type: 'n8n-nodes-base.httpRequest',
+        typeVersion: 4.2,
+        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
+        parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+    const grants = () => sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials ?? 0;
+    const before = grants();
+    expect(N8nHarness.items(await harness.execute(String(workflow.id)), 'Me')[0].json.grant_type).toBe('client_credentials');
+    expect(grants() - before).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(N8nHarness.items(await harness.execute(String(workflow.id)), 'Me')[0].json.grant_type).toBe('client_credentials');
+    expect(grants() - before).toBe(2);
+    expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_post');
+  });
+
+  it('Zendesk Chat authorization code: stored tokens, expired at the server, refreshed by n8n with the secret in the body', async () => {
+    const redirectUri = 'http://127.0.0.1:9/callback';
+    const authorize = new URL(sandbox.endpoints.zendesk.authorize);
+    authorize.search = new URLSearchParams({ response_type: 'code', client_id: zd.clientId, redirect_uri: redirectUri, scope: 'read', state: 'zd-state', subdomain: 'acme' }).toString();
+    const consent = await fetch(authorize, { redirect: 'manual' });
+    const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
+    expect(code).toBeTruthy();
+    const tokenResponse = await fetch(sandbox.endpoints.zendesk.token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: String(code), client_id: zd.clientId, client_secret: zd.clientSecret!, redirect_uri: redirectUri, scope: 'read' }).toString(),
+    });
+    const tokens = (await tokenResponse.json()) as Record<string, unknown>;
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    harness.secret(String(tokens.access_token), String(tokens.refresh_token));
+    const credential: CredentialImport = {
+      id: 'zdcodeCredenti09',
+      name: 'Zendesk Chat code (sandbox)',
+      type: 'zendeskChatOAuth2Api',
+      data: { grantType: 'authorizationCode', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'], oauthTokenData: tokens },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('zendesk code', [
+      { name: 'Departments', type: node('zendeskChat'), typeVersion: 1, credentials: { zendeskChatOAuth2Api: { id: credential.id, name: credential.name } }, parameters: { authentication: 'oAuth2', resource: 'department', operation: 'getAll', returnAll: true } },
+    ]);
+    await harness.importWorkflow(workflow);
+    sandbox.expireAccessTokens('zendesk');
+    const refreshes = () => sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token ?? 0;
+    const before = refreshes();
+    expect(N8nHarness.items(await harness.execute(String(workflow.id)), 'Departments')).toHaveLength(4);
+    expect(refreshes() - before).toBe(1);
+    expect(sandbox.counters.lastTokenRequestByProvider.zendesk?.clientAuth).toBe('client_secret_post');
+  });
 });

@@ -1,7 +1,7 @@
 // The preAuthentication of the engine-backed credentials, run the way n8n runs it (`this` is an
 // IHttpRequestHelper whose httpRequest behaves like n8n's: returnFullResponse, ignoreHttpStatusErrors,
 // arraybuffer bodies) against the provider sandbox. Fast: no n8n process needed.
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -128,6 +128,23 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     const [h, p, s] = String(params.get('client_assertion')).split('.');
     expect(createHmac('sha256', 'a-shared-secret-value').update(`${h}.${p}`).digest('base64url')).toBe(s);
     expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: gen.clientId, sub: gen.clientId, aud: sandbox.endpoints.generic.token });
+  });
+
+  it('private_key_jwt sends an RS256 assertion that verifies with the public key, with the key id', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const sent: IHttpRequestOptions[] = [];
+    const ok = (): Reply => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"access_token":"pkjwt-client-token-1","token_type":"Bearer"}') });
+    const out = await credential.preAuthentication.call(
+      n8nLikeHelper(sent, ok),
+      advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'private_key_jwt', clientSecret: '', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), signingAlgorithm: 'auto', keyId: 'key-1', assertionAudience: 'https://as.example.test' }),
+    );
+    expect(out.accessToken).toBe('pkjwt-client-token-1');
+    const params = new URLSearchParams(String(sent[0].body));
+    expect(params.get('client_secret')).toBeNull();
+    const [h, p, s] = String(params.get('client_assertion')).split('.');
+    expect(verify('sha256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, 'base64url'))).toBe(true);
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toMatchObject({ alg: 'RS256', kid: 'key-1' });
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: gen.clientId, aud: 'https://as.example.test' });
   });
 
   it('errors name the OAuth error and never contain the secret or password', async () => {
