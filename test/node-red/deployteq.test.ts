@@ -119,9 +119,14 @@ test('200 messages across 4 nodes while the token expires: one refresh, none los
   await authorizeDt();
   const refreshesBefore = grants().refresh_token ?? 0;
   expect(sandbox.expireAccessTokens('deployteq')).toBeGreaterThan(0);
+  let received = 0;
+  helper.getNode('out').on('input', () => received++);
   const out = collectMessages(helper.getNode('out'), 200, 30_000);
   for (let i = 0; i < 200; i++) helper.getNode(`wh${(i % 4) + 1}`).receive({ payload: { seq: i } });
   const msgs = await out;
+  await new Promise((r) => setTimeout(r, 300));
+  expect(received).toBe(200);
+  expect(sandbox.deliveries).toHaveLength(200);
   expect((grants().refresh_token ?? 0) - refreshesBefore).toBe(1);
   expect(msgs.every((m) => m.statusCode === 200)).toBe(true);
   const delivered = sandbox.deliveries.map((d) => (d.body as { seq: number }).seq).sort((a, b) => a - b);
