@@ -243,3 +243,12 @@ test('control: a store holding the pre-rotation refresh token is rejected by the
   expect(grants().refresh_token).toBe(2);
   expect(sandbox.deliveries).toHaveLength(1);
 });
+
+test('deleting the config node and deploying removes its stored tokens', async () => {
+  await load(flow('authorization_code'));
+  await authorizeDt();
+  const dir = `${userDir}/.oauth2-connectors`;
+  expect(fs.readdirSync(dir).filter((f) => f.startsWith('tokens-'))).toHaveLength(1);
+  await helper.setFlows([{ id: 'out', type: 'helper' }], 'full');
+  await waitFor(() => fs.readdirSync(dir).filter((f) => f.startsWith('tokens-')).length === 0, 5000, 'token file removal');
+});

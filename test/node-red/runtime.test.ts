@@ -110,6 +110,11 @@ describe.each(targets)('$label', (target) => {
     expect(status.body).toMatchObject({ attempt: { status: 'success' }, tokens: { authorized: true, hasRefreshToken: true } });
     expect((await fetch(`${runtime.adminUrl}oauth2-connectors/deployteq-oauth2/dtcfg/status`)).status).toBe(401);
 
+    // "Test" (client credentials) through the authenticated admin API
+    const tested = await runtime.admin('POST', 'oauth2-connectors/deployteq-oauth2/dtcfg/test', { settings: { ...settings, grantType: 'client_credentials', scopes: 'apps.webhook:execute' }, credentials: {} });
+    expect(tested.status).toBe(200);
+    expect(tested.body).toMatchObject({ ok: true, scope: 'apps.webhook:execute', expiresIn: 3600 });
+
     const grants = () => sandbox.counters.tokenRequestsByProviderGrant.deployteq ?? {};
     let res = await trigger(runtime, { step: 1 });
     expect(res.status).toBe(200);
