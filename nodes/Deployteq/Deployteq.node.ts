@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { webhookFields, webhookOperations } from './resources/webhook';
 import { triggerWebhook } from './resources/webhook/trigger';
-import { DEPLOYTEQ_CREDENTIAL } from './shared/transport';
+import { deployteqAuthenticationProperty, deployteqCredentials } from './shared/transport';
 
 export class Deployteq implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,8 +18,9 @@ export class Deployteq implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: DEPLOYTEQ_CREDENTIAL, required: true }],
+		credentials: deployteqCredentials,
 		properties: [
+			deployteqAuthenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -410,4 +410,42 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     expect(refreshes() - before).toBe(1);
     expect(sandbox.counters.lastTokenRequestByProvider.zendesk?.clientAuth).toBe('client_secret_post');
   });
+
+  it('Deployteq node with the advanced credential: RFC-encoded Basic for a secret with special characters, one token', async () => {
+    const credential: CredentialImport = {
+      id: 'dtadvCredentia10',
+      name: 'Deployteq via advanced (sandbox)',
+      type: 'advancedOAuth2Api',
+      data: {
+        grantType: 'clientCredentials',
+        tokenUrl: sandbox.endpoints.deployteq.token,
+        clientId: dt.clientId,
+        clientSecret: dt.clientSecret,
+        clientAuthentication: 'basic',
+        scope: 'apps.webhook:execute',
+        headerName: 'Authorization',
+        headerPrefix: 'Bearer',
+      },
+    };
+    await harness.importCredentials([credential]);
+    const workflow = chainWorkflow('deployteq advanced', [
+      { name: 'People', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ people: PEOPLE.slice(0, 4) }), options: {} } },
+      { name: 'One per person', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'people', options: {} } },
+      {
+        name: 'Deployteq',
+        type: node('deployteq'),
+        typeVersion: 1,
+        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
+        parameters: { authentication: 'advancedOAuth2', resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl('advanced'), bodySource: 'item', delivery: 'perItem', options: { concurrency: 3 } },
+      },
+    ]);
+    await harness.importWorkflow(workflow);
+    const grants = () => sandbox.counters.tokenRequestsByProviderGrant.deployteq.client_credentials ?? 0;
+    const before = grants();
+    expect(N8nHarness.items(await harness.execute(String(workflow.id)), 'Deployteq')).toHaveLength(4);
+    expect(sandbox.deliveries.filter((d) => d.webhookId === 'advanced')).toHaveLength(4);
+    expect(grants() - before).toBe(1);
+    // the secret holds + % : & /, so the RFC 6749 form-encoded Basic differs from the raw one
+    expect(sandbox.counters.lastTokenRequestByProvider.deployteq?.clientAuth).toBe('client_secret_basic');
+  });
 });
