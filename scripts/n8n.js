@@ -103,6 +103,14 @@ async function n8nEnv(userFolder, extra = {}) {
  * lose the tail. Resolves `{ code, stdout, stderr }`; never rejects on a non-zero exit (callers
  * check the printed result).
  */
+const live = new Set();
+
+/** Kills every n8n process this module started that is still running (for afterAll). */
+function stopAll() {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
 function runN8n(n8n, args, env, { timeoutMs = 180_000 } = {}) {
   const { nodeBin } = ensureNode24();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cli-'));
@@ -112,10 +120,12 @@ function runN8n(n8n, args, env, { timeoutMs = 180_000 } = {}) {
   const err = fs.openSync(errFile, 'w');
   return new Promise((resolve, reject) => {
     const child = spawn(nodeBin, [n8n.bin, ...args], { env, stdio: ['ignore', out, err] });
+    live.add(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let finished;
     const finish = () => {
       if (finished) return finished;
+      live.delete(child);
       clearTimeout(timer);
       fs.closeSync(out);
       fs.closeSync(err);
@@ -170,14 +180,8 @@ function parseExecuteOutput(stdout) {
   return found;
 }
 
-/** Starts the n8n web server (for the demo). Returns the child process; it dies with its parent's kill. */
-function startN8nServer(n8n, env, port) {
-  const { nodeBin } = ensureNode24();
-  return spawn(nodeBin, [n8n.bin, 'start'], { env: { ...env, N8N_PORT: String(port) }, stdio: 'inherit' });
-}
-
 module.exports = {
-  N8N_VERSION, PACKAGE_NAME, PACKAGE_ROOT, ensureN8n, createUserFolder, n8nEnv, runN8n, parseExecuteOutput, startN8nServer, freePort,
+  N8N_VERSION, PACKAGE_NAME, PACKAGE_ROOT, ensureN8n, createUserFolder, n8nEnv, runN8n, stopAll, parseExecuteOutput, freePort,
 };
 
 if (require.main === module) {

@@ -15,6 +15,7 @@ const n8nScript = require('../../../scripts/n8n.js') as {
   ensureN8n(): { dir: string; bin: string; version: string };
   createUserFolder(dir?: string): string;
   n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
+  stopAll(): void;
   runN8n(n8n: { bin: string }, args: string[], env: NodeJS.ProcessEnv, options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
   parseExecuteOutput(stdout: string): unknown;
 };
@@ -154,6 +155,7 @@ export class N8nHarness {
   }
 
   cleanup(): void {
+    n8nScript.stopAll();
     if (this.work) fs.rmSync(this.work, { recursive: true, force: true });
   }
 }

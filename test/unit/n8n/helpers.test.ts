@@ -178,3 +178,19 @@ describe('n8n HTTP plumbing', () => {
     expect(responseOfError(new Error('ECONNREFUSED'))).toBeUndefined();
   });
 });
+
+describe('scripts/n8n.js', () => {
+  const { parseExecuteOutput } = require('../../../scripts/n8n.js') as { parseExecuteOutput(stdout: string): unknown };
+
+  it('finds the execution result among log lines, also with braces inside strings', () => {
+    const result = { data: { resultData: { runData: { A: [{ data: { main: [[{ json: { s: '}{"\\' } }]] } }] } } }, status: 'success' };
+    const stdout = `Task Broker ready\n{ not json\n${JSON.stringify(result, null, 2)}\nlater log line\n`;
+    expect(parseExecuteOutput(stdout)).toEqual(result);
+  });
+
+  it('returns undefined when n8n printed no result, or only a truncated one', () => {
+    expect(parseExecuteOutput('Execution was NOT successful\n')).toBeUndefined();
+    expect(parseExecuteOutput('{"data":{"resultData":{"runData":{"A":[')).toBeUndefined();
+    expect(parseExecuteOutput('{"other":1}\n')).toBeUndefined();
+  });
+});
