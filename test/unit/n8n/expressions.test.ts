@@ -1,0 +1,84 @@
+// The n8n expressions the credentials use for hidden fields, tests and the token header, evaluated
+// as the JavaScript they are ($self / $credentials / $now supplied), so a typo or a bad escape in
+// them shows up here rather than only in a real n8n.
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
+import { DeployteqOAuth2Api } from '../../../credentials/DeployteqOAuth2Api.credentials';
+import { ZendeskChatOAuth2Api } from '../../../credentials/ZendeskChatOAuth2Api.credentials';
+import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
+
+function evaluate(expression: string, vars: { $self?: object; $credentials?: object; nowMs?: number }): unknown {
+  const match = /^=\{\{([\s\S]*)\}\}$/.exec(expression);
+  if (!match) throw new Error(`not a whole expression: ${expression}`);
+  const $now = { toMillis: () => vars.nowMs ?? Date.now() };
+  return new Function('$self', '$credentials', '$now', `return (${match[1]});`)(vars.$self ?? {}, vars.$credentials ?? {}, $now);
+}
+
+function hiddenDefault(type: ICredentialType, name: string): string {
+  const property = type.properties.find((p: INodeProperties) => p.name === name);
+  expect(property?.type).toBe('hidden');
+  return String(property?.default);
+}
+
+describe('Deployteq credential expressions', () => {
+  const type = new DeployteqOAuth2Api();
+
+  it('token and authorize URLs follow the auth host, or the custom base URL without trailing slashes', () => {
+    expect(evaluate(hiddenDefault(type, 'accessTokenUrl'), { $self: { authHost: 'https://auth.clang.cloud' } })).toBe('https://auth.clang.cloud/oauth2/token');
+    expect(evaluate(hiddenDefault(type, 'authUrl'), { $self: { authHost: 'custom', customAuthBaseUrl: 'http://127.0.0.1:5000/deployteq//' } })).toBe('http://127.0.0.1:5000/deployteq/oauth2/auth');
+  });
+
+  it('scope joins the chosen scopes; offline_access is dropped for client credentials', () => {
+    const scopes = ['apps.webhook:execute', 'offline_access'];
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes, grantType: 'authorizationCode' } })).toBe('apps.webhook:execute offline_access');
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes, grantType: 'clientCredentials' } })).toBe('apps.webhook:execute');
+  });
+});
+
+describe('Zendesk Chat credential expressions', () => {
+  const type = new ZendeskChatOAuth2Api();
+
+  it('current host, legacy host and custom base URL', () => {
+    expect(evaluate(hiddenDefault(type, 'accessTokenUrl'), { $self: { host: 'current', subdomain: ' Acme ' } })).toBe('https://acme.zendesk.com/oauth2/chat/token');
+    expect(evaluate(hiddenDefault(type, 'authUrl'), { $self: { host: 'legacy' } })).toBe('https://www.zopim.com/oauth2/authorizations/new');
+    expect(evaluate(hiddenDefault(type, 'accessTokenUrl'), { $self: { host: 'current', baseUrl: 'http://127.0.0.1:9/zendesk/' } })).toBe('http://127.0.0.1:9/zendesk/oauth2/chat/token');
+  });
+
+  it('subdomain goes into the authorize query; scopes are space separated', () => {
+    expect(evaluate(hiddenDefault(type, 'authQueryParameters'), { $self: { subdomain: 'Acme' } })).toBe('subdomain=acme');
+    expect(evaluate(hiddenDefault(type, 'authQueryParameters'), { $self: {} })).toBe('');
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes: ['read', 'chat'] } })).toBe('read chat');
+  });
+
+  it('the password credential tests against the account endpoint of the right host', () => {
+    const test = new ZendeskChatPasswordOAuth2Api().test.request.url as string;
+    expect(evaluate(test, { $credentials: { host: 'current', subdomain: 'acme' } })).toBe('https://acme.zendesk.com/api/v2/chat/account');
+    expect(evaluate(test, { $credentials: { host: 'legacy' } })).toBe('https://www.zopim.com/api/v2/account');
+  });
+});
+
+describe('token header of the engine-backed credentials', () => {
+  const advanced = new AdvancedOAuth2Api();
+  const headers = advanced.authenticate.properties.headers as Record<string, string>;
+  const [nameExpression, valueExpression] = Object.entries(headers)[0];
+
+  it('uses the configured header name and prefix; an empty prefix sends the bare token', () => {
+    expect(evaluate(nameExpression, { $credentials: { headerName: 'X-Api-Token' } })).toBe('X-Api-Token');
+    expect(evaluate(nameExpression, { $credentials: { headerName: '' } })).toBe('Authorization');
+    expect(evaluate(valueExpression, { $credentials: { headerPrefix: 'Token', accessToken: 'abc123', tokenExpiresAt: 0 } })).toBe('Token abc123');
+    expect(evaluate(valueExpression, { $credentials: { headerPrefix: '', accessToken: 'abc123', tokenExpiresAt: 0 } })).toBe('abc123');
+  });
+
+  it('after the stored expiry it sends a marker, so the server answers 401 and n8n fetches a new token', () => {
+    const creds = { headerPrefix: 'Bearer', accessToken: 'abc123', tokenExpiresAt: 1_000 };
+    expect(evaluate(valueExpression, { $credentials: creds, nowMs: 999 })).toBe('Bearer abc123');
+    expect(evaluate(valueExpression, { $credentials: creds, nowMs: 1_000 })).toBe('expired');
+  });
+
+  it('the Zendesk password credential sends Bearer', () => {
+    const zendesk = new ZendeskChatPasswordOAuth2Api();
+    const value = (zendesk.authenticate.properties.headers as Record<string, string>).Authorization;
+    expect(evaluate(value, { $credentials: { accessToken: 'tok-1', tokenExpiresAt: 0 } })).toBe('Bearer tok-1');
+  });
+});
