@@ -47,14 +47,21 @@ export function resolveRetry(policy: RetryPolicy | undefined): Required<RetryPol
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One request with a timeout; network failures become `OAuth2TransportError`. */
+/**
+ * One request with a timeout; network failures become `OAuth2TransportError`. A plain controller
+ * with a cleared timer costs less per request than `AbortSignal.timeout()` on a hot path.
+ */
 async function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
+  }, options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   try {
     return await options.transport({ ...request, signal });
   } catch (cause) {
-    const timedOut = timeout.aborted;
     const host = safeHost(request.url);
     throw new OAuth2TransportError(
       {
@@ -68,6 +75,8 @@ async function sendOnce(request: TransportRequest, options: SendOptions): Promis
       },
       options.redactor,
     );
+  } finally {
+    clearTimeout(timer);
   }
 }
 
