@@ -70,6 +70,15 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
     RED.view.importNodes([{ id: 'b0000000000000a1', type: 'deployteq-webhook', name: 'Webhook', url: '', x: 240, y: 120, wires: [] }], { generateIds: false });
     RED.editor.edit(RED.nodes.node('b0000000000000a1'));
   });
+  // the config nodes' helpers come from the one served script (resources/), defined once
+  const loaded = await page.evaluate(() => ({
+    setup: typeof (window as Any).OAuth2ConnectorsEditor?.setup,
+    scripts: Array.from(document.querySelectorAll('script[src*="oauth2-editor.js"]')).map((el) => (el as HTMLScriptElement).src),
+  }));
+  expect(loaded.setup).toBe('function');
+  expect(loaded.scripts.length).toBeGreaterThan(0);
+  for (const src of loaded.scripts) expect(src).toBe(`${runtime.adminUrl}resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`);
+
   await page.click('#node-input-btn-deployteq-add');
   await page.waitForSelector('#node-config-input-clientId', { state: 'visible' });
   await page.selectOption('#node-config-input-grantType', 'authorization_code');

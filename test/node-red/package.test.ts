@@ -1,7 +1,7 @@
 // Flow-library scorecard points and editor conventions: package metadata, every non-config node in
 // an examples/ flow (and each example loads in a runtime), an .html with help sections and an
-// icon for every node, the shared editor script inlined up to date, unique type names, no
-// runtime dependencies.
+// icon for every node, the config nodes' shared editor script loaded from resources/ (and shipped
+// by `files`), unique type names, no runtime dependencies.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const nodes: Record<string, string> = pkg['node-red'].nodes;
 const CONFIG = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'];
 const ACTION = ['deployteq-webhook', 'zendesk-chat', 'oauth2-request'];
+const EDITOR_SCRIPT = 'resources/n8n-nodes-oauth2-connectors/oauth2-editor.js';
 const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
 
 afterEach(async () => {
@@ -51,7 +52,7 @@ test('every non-config node is used in an examples/ flow; every example loads', 
   }
 });
 
-test('editor files: help in the style guide sections, icons present, shared script up to date', () => {
+test('editor files: help in the style guide sections, icons present, shared script loaded from resources/', () => {
   for (const type of Object.keys(nodes)) {
     const html = fs.readFileSync(path.join(ROOT, 'node-red', `${type}.html`), 'utf8');
     expect(html).toContain(`data-help-name="${type}"`);
@@ -67,9 +68,22 @@ test('editor files: help in the style guide sections, icons present, shared scri
       expect(html).toContain("type: 'password'");
       expect(html).toContain('id="node-config-oauth2-authorize"');
       expect(html).toContain('id="node-config-oauth2-redirect"');
+      // one served copy (runtime.test.ts fetches it through a running editor), not an inlined one
+      expect(html).toContain(`<script type="text/javascript" src="${EDITOR_SCRIPT}"></script>`);
+      expect(html).toContain('window.OAuth2ConnectorsEditor.setup(');
+      expect(html).not.toContain('function callbackUrl');
     }
   }
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'node-red-html.js'), '--check']);
+  expect(fs.readFileSync(path.join(ROOT, 'resources', 'oauth2-editor.js'), 'utf8')).toContain('window.OAuth2ConnectorsEditor = {');
+});
+
+test('the package ships the editor script where Node-RED serves module resources from', () => {
+  // Node-RED serves <package root>/resources/ at resources/<package name>/; without the file the
+  // editor waits for the script's load event forever and the palette never finishes loading
+  expect(EDITOR_SCRIPT).toBe(`resources/${pkg.name}/oauth2-editor.js`);
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const files = (packed[0].files as Array<{ path: string }>).map((f) => f.path);
+  expect(files).toContain('resources/oauth2-editor.js');
 });
 
 test('credentials are declared as password (secrets) in the runtime too', async () => {

@@ -1,9 +1,9 @@
 // Real embedded runtimes in child processes: Node-RED 4.1 on this Node (20) and Node-RED 5.0 on
 // Node 24 (both from the tool cache outside the repo when not installed here). adminAuth on and a
-// non-default httpAdminRoot; deploy through POST /flows; authorize through the admin routes; the
-// Deployteq webhook flow; and the durability path: rotate the refresh token, "Restart Flows",
-// restart the process from the same user dir, refresh again: the sandbox (which rejects reused
-// refresh tokens) accepts every refresh.
+// non-default httpAdminRoot; the editor script served from resources/; deploy through POST /flows;
+// authorize through the admin routes; the Deployteq webhook flow; and the durability path: rotate
+// the refresh token, "Restart Flows", restart the process from the same user dir, refresh again:
+// the sandbox (which rejects reused refresh tokens) accepts every refresh.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox';
@@ -86,6 +86,17 @@ describe.each(targets)('$label', (target) => {
     // our types are installed in the runtime
     const nodes = await runtime.admin('GET', 'nodes', undefined, { accept: 'application/json' });
     expect(JSON.stringify(nodes.body)).toContain('deployteq-webhook');
+
+    // the config nodes' shared editor script: the .html loads it relative to the editor, which
+    // Node-RED serves from our package's resources/ folder under httpAdminRoot, without a token
+    // (a <script src> carries none)
+    const html = await runtime.admin('GET', 'nodes', undefined, { accept: 'text/html' });
+    expect(html.text).toContain('<script type="text/javascript" src="resources/n8n-nodes-oauth2-connectors/oauth2-editor.js"></script>');
+    const script = await fetch(`${runtime.adminUrl}resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(await script.text()).toContain('window.OAuth2ConnectorsEditor = {');
+    expect((await fetch(`${runtime.url}/resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`)).status).toBe(404);
 
     await runtime.deploy(deployteqFlow(sandbox.url, webhook));
 

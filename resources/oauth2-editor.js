@@ -1,9 +1,12 @@
 /* global window, $, RED */
 (function () {
-  // Shared editor helpers of the OAuth2 connector config nodes (included by each config node's
-  // .html; the first one loaded defines it). Secrets typed in the dialog travel only in the body
+  // Editor helpers shared by the OAuth2 connector config nodes. Node-RED serves this package's
+  // resources/ folder at <httpAdminRoot>/resources/n8n-nodes-oauth2-connectors/; each config node's
+  // .html loads this file with a relative <script src>, which the editor fetches before it runs
+  // that .html's registerType (so it is there for oneditprepare). Loaded once per config node
+  // type, so it defines its global only once. Secrets typed in the dialog travel only in the body
   // of authenticated admin calls; the editor never receives secrets or tokens back.
-  if (window.OAuth2Connectors) return;
+  if (window.OAuth2ConnectorsEditor) return;
   var PREFIX = 'oauth2-connectors/';
 
   function callbackUrl() {
@@ -131,5 +134,5 @@
     });
   }
 
-  window.OAuth2Connectors = { setup: setup, callbackUrl: callbackUrl };
+  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl };
 })();
