@@ -63,9 +63,14 @@ function demoFlows(sandbox, clients) {
       credentials: { clientSecret: clients.zendesk.clientSecret },
     },
     {
+      // every setting of the editor's defaults (the editor marks a missing one as invalid)
       id: IDS.genericConfig, type: 'oauth2-client', name: 'Generic OAuth2 (sandbox)', grantType: 'client_credentials',
       authorizationUrl: '', tokenUrl: `${base}/generic/oauth2/token`, refreshUrl: '', clientId: clients.generic.clientId,
-      clientAuth: 'basic', scopes: 'read', pkce: true, tokenBodyFormat: 'form', headerPrefix: 'Bearer',
+      clientAuth: 'basic', signingAlg: '', keyId: '', assertionAudience: '', scopes: 'read', scopeSeparator: '', pkce: true,
+      extraAuthorizeParams: '', extraTokenParams: '', extraRefreshParams: '', extraTokenHeaders: '', tokenBodyFormat: 'form',
+      scopeOnRefresh: false, timeoutSec: '', maxRetries: '', accessTokenPath: '', refreshTokenPath: '', expiresInPath: '',
+      tokenTypePath: '', scopePath: '', extraResponsePaths: '', defaultExpiresIn: '', issuer: '', requireIssuer: false,
+      headerName: '', headerPrefix: 'Bearer', validations: '', maxRetryWaitSec: '', refreshSkewSec: '', rejectedStatuses: '',
       credentials: { clientSecret: clients.generic.clientSecret },
     },
 
@@ -74,39 +79,39 @@ function demoFlows(sandbox, clients) {
       `The deployteq-webhook node gets a token (HTTP Basic client auth) and POSTs the record to ${webhookUrl}.\n` +
       `The sandbox records it: ${base}/_sandbox/deliveries`, 250, 40),
     injectNode('demo0inj0000001', 'send a record', 140, 80, 'demo0dtwh000001', 0.5, { firstname: 'Ada', email: 'ada@example.test', source: 'npm start' }),
-    { id: 'demo0dtwh000001', z: TAB, type: 'deployteq-webhook', name: 'Deployteq webhook', deployteq: IDS.deployteqConfig, url: webhookUrl, x: 360, y: 80, wires: [['demo0dbg0000001']] },
+    { id: 'demo0dtwh000001', z: TAB, type: 'deployteq-webhook', name: 'Deployteq webhook', deployteq: IDS.deployteqConfig, url: webhookUrl, x: 370, y: 80, wires: [['demo0dbg0000001']] },
     debugNode('demo0dbg0000001', 'Deployteq answer', 600, 80, { type: 'jsonata', value: '"HTTP " & statusCode' }),
 
     // Zendesk Chat: account and chats
-    comment('demo0cmt0000002', 'Zendesk Chat: account and 5 chats (one message per chat)',
+    comment('demo0cmt0000002', 'Zendesk Chat: account and 3 chats (one message per chat)',
       'Client credentials against the sandbox\'s Zendesk Chat API (subdomain "acme"). Both nodes share one token and one rate-limit budget.', 250, 140),
-    injectNode('demo0inj0000002', 'account', 130, 180, 'demo0zdac000001', 1),
+    injectNode('demo0inj0000002', 'account', 140, 180, 'demo0zdac000001', 1),
     {
       id: 'demo0zdac000001', z: TAB, type: 'zendesk-chat', name: 'get account', zendesk: IDS.zendeskConfig, resource: 'account', operation: 'get',
-      itemId: '', ids: '', query: '', startTime: '', pageSize: 1000, fields: '', limit: 0, outputMode: 'all', x: 350, y: 180, wires: [['demo0dbg0000002']],
+      itemId: '', ids: '', query: '', startTime: '', pageSize: 1000, fields: '', limit: 0, outputMode: 'all', x: 370, y: 180, wires: [['demo0dbg0000002']],
     },
     debugNode('demo0dbg0000002', 'Zendesk account', 600, 180, { type: 'auto', value: '' }),
-    injectNode('demo0inj0000003', 'chats', 130, 220, 'demo0zdch000001', 1.5),
+    injectNode('demo0inj0000003', 'chats', 140, 240, 'demo0zdch000001', 1.5),
     {
-      id: 'demo0zdch000001', z: TAB, type: 'zendesk-chat', name: 'get 5 chats', zendesk: IDS.zendeskConfig, resource: 'chat', operation: 'getMany',
-      itemId: '', ids: '', query: '', startTime: '', pageSize: 1000, fields: '', limit: 5, outputMode: 'item', x: 350, y: 220, wires: [['demo0dbg0000003']],
+      id: 'demo0zdch000001', z: TAB, type: 'zendesk-chat', name: 'get 3 chats', zendesk: IDS.zendeskConfig, resource: 'chat', operation: 'getMany',
+      itemId: '', ids: '', query: '', startTime: '', pageSize: 1000, fields: '', limit: 3, outputMode: 'item', x: 370, y: 240, wires: [['demo0dbg0000003']],
     },
-    debugNode('demo0dbg0000003', 'Zendesk chat', 600, 220, { type: 'counter', value: '' }),
+    debugNode('demo0dbg0000003', 'Zendesk chat', 600, 240, { type: 'counter', value: '' }),
 
     // Generic OAuth2 client
     comment('demo0cmt0000003', 'Generic oauth2-client → GET /generic/api/me',
-      'The oauth2-request node works like the core http request node, with the token of the oauth2-client config node.', 250, 280),
-    injectNode('demo0inj0000004', 'call the API', 140, 320, 'demo0gnrq000001', 2),
+      'The oauth2-request node works like the core http request node, with the token of the oauth2-client config node.', 250, 300),
+    injectNode('demo0inj0000004', 'call the API', 140, 340, 'demo0gnrq000001', 2),
     {
       id: 'demo0gnrq000001', z: TAB, type: 'oauth2-request', name: 'GET /generic/api/me', client: IDS.genericConfig, method: 'GET',
-      url: `${base}/generic/api/me`, ret: 'obj', failOnError: true, x: 370, y: 320, wires: [['demo0dbg0000004']],
+      url: `${base}/generic/api/me`, ret: 'obj', failOnError: true, x: 370, y: 340, wires: [['demo0dbg0000004']],
     },
-    debugNode('demo0dbg0000004', 'API answer', 600, 320, { type: 'auto', value: '' }),
+    debugNode('demo0dbg0000004', 'API answer', 600, 340, { type: 'auto', value: '' }),
 
     // errors of any node on the tab
-    comment('demo0cmt0000004', 'Errors of any node above', 'A Catch node: provider errors arrive here, without secrets or tokens.', 170, 380),
-    { id: 'demo0catch00001', z: TAB, type: 'catch', name: 'any error', scope: null, uncaught: false, x: 130, y: 420, wires: [['demo0dbg0000005']] },
-    { ...debugNode('demo0dbg0000005', 'error', 350, 420), complete: 'error' },
+    comment('demo0cmt0000004', 'Errors of any node above', 'A Catch node: provider errors arrive here, without secrets or tokens.', 170, 400),
+    { id: 'demo0catch00001', z: TAB, type: 'catch', name: 'any error', scope: null, uncaught: false, x: 140, y: 440, wires: [['demo0dbg0000005']] },
+    { ...debugNode('demo0dbg0000005', 'error', 350, 440), complete: 'error' },
   ];
 }
 
