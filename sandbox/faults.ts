@@ -15,25 +15,14 @@ const SHORT_CIRCUIT = new Set<FaultKind>([
   'invalid-token',
 ]);
 
+/** Faults that only make sense on a resource (API or webhook) answer. */
+const RESOURCE_ONLY = new Set<FaultKind>(['insufficient-scope', 'invalid-token']);
+const RESOURCE_FAULTS = new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']);
+
 const ALLOWED: Record<FaultEndpoint, ReadonlySet<FaultKind>> = {
-  token: new Set<FaultKind>([
-    'expires-in-string',
-    'no-expires-in',
-    'token-type-lowercase',
-    'token-type-missing',
-    'token-type-unknown',
-    'json-as-text-plain',
-    'form-encoded-response',
-    'error-in-200',
-    'missing-access-token',
-    'html-502',
-    'rate-limit-429',
-    'unavailable-503',
-    'refresh-without-refresh-token',
-    'invalid-client',
-  ]),
-  api: new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']),
-  webhook: new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']),
+  token: new Set<FaultKind>(FAULT_KINDS.filter((kind) => !RESOURCE_ONLY.has(kind))),
+  api: RESOURCE_FAULTS,
+  webhook: RESOURCE_FAULTS,
 };
 
 export interface QueuedFault {
