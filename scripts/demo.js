@@ -299,4 +299,6 @@ async function main() {
   }
 }
 
-main();
+module.exports = { buildIfNeeded, buildReason, portFromEnv, portIsFree, redactor, waitForExit };
+
+if (require.main === module) main();
