@@ -16,12 +16,11 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 const n8nScript = require('./n8n');
 const { ensureNode24 } = require('./tool-cache');
-const { buildIfNeeded, portFromEnv, portIsFree, redactor, waitForExit } = require('./demo');
+const { buildIfNeeded, demoTempDir, portFromEnv, portIsFree, redactor, waitForExit } = require('./demo');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_PORT = 5678;
@@ -166,7 +165,7 @@ async function main() {
     }
     if (port === 0) port = await n8nScript.freePort();
 
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'oauth2-connectors-n8n-demo-'));
+    work = demoTempDir('oauth2-connectors-n8n-demo-');
     const userFolder = n8nScript.createUserFolder(path.join(work, 'user'));
     const loginFile = path.join(work, 'n8n-login.txt');
     fs.writeFileSync(loginFile, `n8n demo owner (this run only)\nemail:    ${OWNER_EMAIL}\npassword: ${ownerPassword}\n`, { mode: 0o600 });

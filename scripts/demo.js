@@ -102,9 +102,37 @@ function redactor(secrets) {
   return (text) => list.reduce((out, secret) => out.split(secret).join('<redacted>'), text);
 }
 
+/**
+ * A fresh folder `<tmp>/<prefix>XXXXXX` owned by this process (its pid in `demo.pid`). Folders of
+ * earlier demos whose process is gone (killed before it could clean up) are removed first.
+ */
+function demoTempDir(prefix) {
+  const tmp = os.tmpdir();
+  for (const name of fs.readdirSync(tmp)) {
+    if (!name.startsWith(prefix)) continue;
+    const dir = path.join(tmp, name);
+    let pid;
+    try {
+      pid = Number(fs.readFileSync(path.join(dir, 'demo.pid'), 'utf8'));
+    } catch {
+      continue;
+    }
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      alive = error.code !== 'ESRCH';
+    }
+    if (!alive) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const dir = fs.mkdtempSync(path.join(tmp, prefix));
+  fs.writeFileSync(path.join(dir, 'demo.pid'), String(process.pid));
+  return dir;
+}
+
 /** Creates the Node-RED user dir (outside the repo) with this package linked in as a module. */
 function createUserDir() {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oauth2-connectors-node-red-demo-'));
+  const userDir = demoTempDir('oauth2-connectors-node-red-demo-');
   const link = path.join(userDir, 'node_modules', PACKAGE_NAME);
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(ROOT, link, 'dir');
@@ -299,6 +327,6 @@ async function main() {
   }
 }
 
-module.exports = { buildIfNeeded, buildReason, portFromEnv, portIsFree, redactor, waitForExit };
+module.exports = { buildIfNeeded, buildReason, demoTempDir, portFromEnv, portIsFree, redactor, waitForExit };
 
 if (require.main === module) main();
