@@ -27,7 +27,7 @@ function banner(sandbox: Sandbox): string {
   const e = sandbox.endpoints;
   return [
     `OAuth2 provider sandbox listening on ${sandbox.url}`,
-    '(`npm start` runs this sandbox until a demo exists.)',
+    '(`npm start` runs it inside the Node-RED demo; this is the sandbox alone.)',
     '',
     'Deployteq',
     `  authorize  ${e.deployteq.authorize}`,
