@@ -1,4 +1,10 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/** The auth server's base URL as an expression body over `source` (`$self` or `$credentials`). */
+function authBase(source: string): string {
+	return `${source}["authHost"] === "custom" ? String(${source}["customAuthBaseUrl"] || "").replace(/\\/+$/, "") : ${source}["authHost"]`;
+}
+const AUTH_BASE = authBase('$self');
 
 /**
  * Deployteq (formerly Clang) OAuth2 for webhooks. Extends n8n's OAuth2 so n8n runs the
@@ -6,9 +12,6 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * Hidden fields always take their default, so the token and authorize URLs are expressions over
  * the visible auth host fields.
  */
-const AUTH_BASE =
-	'$self["authHost"] === "custom" ? String($self["customAuthBaseUrl"] || "").replace(/\\/+$/, "") : $self["authHost"]';
-
 export class DeployteqOAuth2Api implements ICredentialType {
 	name = 'deployteqOAuth2Api';
 
@@ -114,4 +117,21 @@ export class DeployteqOAuth2Api implements ICredentialType {
 			default: 'header',
 		},
 	];
+
+	/**
+	 * Without a `test`, n8n only checks that an OAuth2 credential holds a token, which fails for
+	 * client credentials until the first run. With one, n8n signs this request with its OAuth2
+	 * machinery: for client credentials it first fetches a token from the token URL (so a wrong
+	 * client ID or secret fails the test with the token endpoint's error); for authorization code
+	 * it needs the stored token ("not connected" without one). Deployteq has no read-only API to
+	 * call with the token (only webhooks, which have effects), so the request goes to the
+	 * authorization server's own authorize page and its HTTP status is not judged.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			url: `={{ (${authBase('$credentials')}) + "/oauth2/auth" }}`,
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+		},
+	};
 }

@@ -1,6 +1,7 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import {
+	apiUrlExpression,
 	authorizeUrlExpression,
 	tokenUrlExpression,
 	zendeskChatLocationProperties,
@@ -75,4 +76,18 @@ export class ZendeskChatOAuth2Api implements ICredentialType {
 			default: 'body',
 		},
 	];
+
+	/**
+	 * Reads the account with the token. Without a `test`, n8n only checks that an OAuth2 credential
+	 * holds a token, which fails for client credentials until the first run. With one, n8n signs
+	 * the request with its OAuth2 machinery: client credentials fetch a token first (a wrong
+	 * secret fails at the token endpoint); authorization code uses the stored token, refreshes it
+	 * after a 401, and reports "not connected" without one.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			url: apiUrlExpression('$credentials', '/account'),
+			method: 'GET',
+		},
+	};
 }

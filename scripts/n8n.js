@@ -107,7 +107,7 @@ const live = new Set();
 
 /** Kills every n8n process this module started that is still running (for afterAll). */
 function stopAll() {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live) child.kill('SIGKILL'); // a ChildProcess, or a server handle that kills its group
   live.clear();
 }
 
@@ -140,6 +140,90 @@ function runN8n(n8n, args, env, { timeoutMs = 180_000 } = {}) {
     });
     child.once('exit', (code, signal) => resolve({ code, signal, ...finish() }));
   });
+}
+
+/**
+ * Starts `n8n start` (the editor/REST server) on a free 127.0.0.1 port and waits until /healthz/readiness
+ * and the REST API answer.
+ * The process runs in its own process group (n8n spawns a task runner) and is killed with its group
+ * by `stop()`, by `stopAll()`, or at the latest after `maxLifetimeMs`. Output goes to files; read it
+ * with `output()` (callers redact before showing it). Resolves `{ url, port, stop, output }`.
+ */
+async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeoutMs = 120_000 } = {}) {
+  const { nodeBin } = ensureNode24();
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-server-'));
+  const outFile = path.join(dir, 'stdout');
+  const errFile = path.join(dir, 'stderr');
+  const out = fs.openSync(outFile, 'w');
+  const err = fs.openSync(errFile, 'w');
+  const child = spawn(nodeBin, [n8n.bin, 'start'], {
+    env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' },
+    stdio: ['ignore', out, err],
+    detached: true,
+  });
+  fs.closeSync(out);
+  fs.closeSync(err);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    live.delete(handle);
+  });
+  const killGroup = () => {
+    if (exited) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
+  const lifetime = setTimeout(killGroup, maxLifetimeMs);
+  lifetime.unref();
+  const output = () => {
+    const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    return `${read(outFile)}\n${read(errFile)}`;
+  };
+  const handle = {
+    kill: () => killGroup(),
+  };
+  live.add(handle);
+  const stop = async () => {
+    clearTimeout(lifetime);
+    live.delete(handle);
+    if (!exited) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      killGroup();
+      let timer;
+      await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) {
+      const shown = output().slice(-3000);
+      await stop();
+      throw new Error(`n8n start exited before it was ready: ${shown}`);
+    }
+    try {
+      // /healthz answers as soon as the port is open; the REST API answers "n8n is starting up"
+      // until it is registered, so wait for readiness and a JSON answer from /rest/settings
+      const health = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+      const settings = health.ok ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : undefined;
+      if (settings?.ok && String(settings.headers.get('content-type')).includes('json')) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      const shown = output().slice(-3000);
+      await stop();
+      throw new Error(`n8n start was not healthy within ${readyTimeoutMs} ms: ${shown}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { url, port, stop, output };
 }
 
 /** End index (exclusive) of the JSON object starting at `start`, by brace matching outside strings. */
@@ -182,6 +266,7 @@ function parseExecuteOutput(stdout) {
 
 module.exports = {
   N8N_VERSION, PACKAGE_NAME, PACKAGE_ROOT, ensureN8n, createUserFolder, n8nEnv, runN8n, stopAll, parseExecuteOutput, freePort,
+  startN8nServer,
 };
 
 if (require.main === module) {

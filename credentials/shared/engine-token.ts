@@ -34,16 +34,42 @@ export async function fetchTokenSet(
 	redactor.add(config.client.clientSecret, storedRefreshToken);
 	if (grant.type === 'password') redactor.add(grant.password);
 	const ctx: TokenRequestContext = { config, transport: n8nTransport(helper), redactor };
-	if (storedRefreshToken) {
-		const refreshed = await refreshTokenGrant(ctx, storedRefreshToken).then(
-			(tokens): TokenSet | undefined => tokens,
-			async (error: unknown) => (refreshRejected(error) ? undefined : await Promise.reject(error)),
-		);
-		if (refreshed) return refreshed;
+	try {
+		if (storedRefreshToken) {
+			const refreshed = await refreshTokenGrant(ctx, storedRefreshToken).then(
+				(tokens): TokenSet | undefined => tokens,
+				async (error: unknown) => (refreshRejected(error) ? undefined : await Promise.reject(error)),
+			);
+			if (refreshed) return refreshed;
+		}
+		return grant.type === 'password'
+			? await passwordGrant(ctx, grant.username, grant.password)
+			: await clientCredentialsGrant(ctx);
+	} catch (error) {
+		throw error instanceof OAuth2Error ? new CredentialTokenError(error) : error;
 	}
-	return grant.type === 'password'
-		? await passwordGrant(ctx, grant.username, grant.password)
-		: await clientCredentialsGrant(ctx);
+}
+
+/**
+ * What a failed token fetch throws out of `preAuthentication`: the engine error's full message
+ * (secret-free, with the code, HTTP status and a hint). It has no `code` property on purpose: n8n's
+ * credential test shows a thrown error's `code` instead of its message when there is one, which
+ * would reduce "Test" in the credential dialog to a bare "invalid_client".
+ */
+export class CredentialTokenError extends Error {
+	readonly oauth2Code: string;
+
+	readonly httpStatus?: number;
+
+	readonly hint?: string;
+
+	constructor(error: OAuth2Error) {
+		super(error.message);
+		this.name = 'OAuth2Error';
+		this.oauth2Code = error.code;
+		this.httpStatus = error.status;
+		this.hint = error.hint;
+	}
 }
 
 /**
