@@ -76,4 +76,29 @@ async function timed(fn) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
 
-module.exports = { startSandboxChild, runJsonChild, pool, timed };
+/**
+ * Checks at the sandbox that webhook `webhookId` received exactly `n` deliveries, one for each of
+ * user0@example.test … user<n-1>@example.test (each exactly once). Throws otherwise. Needs the run's
+ * deliveries to be among the sandbox's most recent 45,000 (it keeps 50,000).
+ */
+async function verifyDeliveries(sb, webhookId, n) {
+  const all = await sb.admin('deliveries');
+  const seen = new Map();
+  for (const d of all) {
+    if (d.webhookId !== webhookId) continue;
+    const email = d.body && d.body.email;
+    seen.set(email, (seen.get(email) || 0) + 1);
+  }
+  let ok = 0;
+  for (let i = 0; i < n; i++) if (seen.get(`user${i}@example.test`) === 1) ok++;
+  const total = [...seen.values()].reduce((a, b) => a + b, 0);
+  if (ok !== n || total !== n) throw new Error(`webhook ${webhookId}: expected ${n} deliveries, each record once; got ${total} deliveries, ${ok} of the ${n} records exactly once`);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+module.exports = { startSandboxChild, runJsonChild, pool, timed, verifyDeliveries, median };

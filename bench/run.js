@@ -2,11 +2,17 @@
 // `npm run bench`: measures our connectors side by side with a baseline in the same run, on
 // 127.0.0.1 sinks, prints a table of ratios and writes it to BENCHMARKS.md with the machine and
 // versions. A harness, not a test: it asserts nothing; missed targets are reported as missed.
+// Sizes: BENCH_DELIVERIES, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_EXPORT_CHATS, BENCH_EXPORT_ROUNDS,
+// BENCH_LIMITED_CHATS; Node-RED (node-red-throughput.js): BENCH_NODE_RED_DELIVERIES,
+// BENCH_NODE_RED_CONCURRENCY, BENCH_NODE_RED_ROUNDS, BENCH_NODE_RED_WARMUP; n8n (n8n-compare.js):
+// BENCH_N8N_ITEMS, BENCH_N8N_ROUNDS, BENCH_N8N_WARMUP=0 (skip the untimed cold-credential runs).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { TokenManager, deployteqOAuth2Config, triggerDeployteqWebhook } = require('../dist/lib');
-const { startSandboxChild, runJsonChild, pool, timed } = require('./harness');
+const { startSandboxChild, runJsonChild, pool, timed, median } = require('./harness');
+const { benchNodeRed } = require('./node-red-throughput');
+const { benchN8n } = require('./n8n-compare');
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES || 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 50);
@@ -14,13 +20,16 @@ const EXPORT_CHATS = Number(process.env.BENCH_EXPORT_CHATS || 100_000);
 const LIMITED_CHATS = Number(process.env.BENCH_LIMITED_CHATS || 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const EXPORT_ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS || 3);
+const NODE_RED_DELIVERIES = Number(process.env.BENCH_NODE_RED_DELIVERIES || 10_000);
+const NODE_RED_CONCURRENCY = Number(process.env.BENCH_NODE_RED_CONCURRENCY || CONCURRENCY);
+const NODE_RED_ROUNDS = Number(process.env.BENCH_NODE_RED_ROUNDS || ROUNDS);
+const NODE_RED_WARMUP = Number(process.env.BENCH_NODE_RED_WARMUP || 1000);
+const N8N_ITEMS = Number(process.env.BENCH_N8N_ITEMS || 10_000);
+const N8N_ROUNDS = Number(process.env.BENCH_N8N_ROUNDS || 3);
+const N8N_WARMUP = process.env.BENCH_N8N_WARMUP !== '0';
+// BENCH_ONLY=node-red,n8n (comma list of deliveries, export, rate-limit, node-red, n8n): run only those
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const rows = [];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function row(name, ours, baseline, ratio, target, met, note = '') {
   rows.push({ name, ours, baseline, ratio, target, met, note });
@@ -149,6 +158,46 @@ async function benchRateLimited() {
   }
 }
 
+async function benchNodeRedRows() {
+  const r = await benchNodeRed({ deliveries: NODE_RED_DELIVERIES, concurrency: NODE_RED_CONCURRENCY, rounds: NODE_RED_ROUNDS, warmup: NODE_RED_WARMUP });
+  const mid = { ours: median(r.ms.ours), core: median(r.ms.core), raw: median(r.ms.raw) };
+  const n = NODE_RED_DELIVERIES.toLocaleString('en-US');
+  const how = `median of ${NODE_RED_ROUNDS} interleaved rounds of ${n} deliveries each; a function node keeps ${NODE_RED_CONCURRENCY} messages in flight; every record arrived exactly once at the sandbox`;
+  const core = mid.core / mid.ours;
+  row(`Node-RED ${r.version} deployteq-webhook throughput vs the core http request node with a static Bearer header and keep-alive (concurrency ${NODE_RED_CONCURRENCY})`,
+    fmt.perSec(NODE_RED_DELIVERIES, mid.ours), fmt.perSec(NODE_RED_DELIVERIES, mid.core), fmt.ratio(core), '≥ 2.00×', core >= 2,
+    `${how}; token requests by our config node over the warm-up and all rounds: ${r.tokenRequests}`);
+  const raw = mid.raw / mid.ours;
+  row(`Node-RED deployteq-webhook throughput vs a raw keep-alive fetch loop in its own process (concurrency ${NODE_RED_CONCURRENCY})`,
+    fmt.perSec(NODE_RED_DELIVERIES, mid.ours), fmt.perSec(NODE_RED_DELIVERIES, mid.raw), fmt.ratio(raw), '≥ 0.90×', raw >= 0.9,
+    `${how}; the Node-RED side adds the flow's message passing`);
+}
+
+async function benchN8nRows() {
+  let r;
+  try {
+    r = await benchN8n({ items: N8N_ITEMS, rounds: N8N_ROUNDS, warmup: N8N_WARMUP });
+  } catch (error) {
+    if (!error.unavailable) throw error;
+    notMeasured(`n8n Deployteq node vs n8n HTTP Request node with the same credential, ${N8N_ITEMS.toLocaleString('en-US')} items`, 'not slower', error.message);
+    return;
+  }
+  const n = N8N_ITEMS.toLocaleString('en-US');
+  const mid = (what) => ({ ours: median(r[what].ours), http: median(r[what].http) });
+  const wall = mid('wallMs');
+  const exec = mid('executionMs');
+  const node = mid('nodeMs');
+  const perItem = (ms) => `${(ms / N8N_ITEMS).toFixed(2)} ms/item`;
+  const tokens = [...r.tokenRequests.warmup.map((w) => `${w.mode === 'ours' ? 'Deployteq' : 'HTTP Request'} ${w.n} (warm-up from a cold credential)`), `${r.tokenRequests.rounds} in the timed runs`].join(', ');
+  const how = `median of ${N8N_ROUNDS} interleaved rounds; a Code node makes the items; Deployteq: one request per item, default concurrency; HTTP Request: POST JSON per item, predefined credential type deployteqOAuth2Api, defaults; ${n} deliveries per run checked at the sandbox`;
+  row(`n8n ${r.version} Deployteq node vs HTTP Request node with the same client-credentials credential, ${n} items: wall time of \`n8n execute\``,
+    fmt.ms(wall.ours), fmt.ms(wall.http), fmt.ratio(wall.ours / wall.http), 'not slower (≤ 1.00×)', wall.ours <= wall.http,
+    `${how}; includes n8n's start-up per run; the execution alone (stoppedAt − startedAt): ${fmt.ms(exec.ours)} vs ${fmt.ms(exec.http)}; token requests: ${tokens}`);
+  row(`the same, the node's own execution time (runData executionTime) per item`,
+    perItem(node.ours), perItem(node.http), fmt.ratio(node.ours / node.http), 'not slower (≤ 1.00×)', node.ours <= node.http,
+    `medians: ${fmt.ms(node.ours)} vs ${fmt.ms(node.http)} for ${n} items`);
+}
+
 function notMeasured(name, target, why) {
   row(name, '—', '—', '—', target, null, `not measured in this run: ${why}`);
 }
@@ -162,7 +211,7 @@ function versions() {
     }
   };
   const self = require('../package.json');
-  return { package: `${self.name} ${self.version}`, node: process.version, 'node-red (tests)': pkg('node-red') };
+  return { package: `${self.name} ${self.version}`, node: process.version, 'node-red (tests)': pkg('node-red'), n8n: `${require('../scripts/n8n').N8N_VERSION} (under Node 24)` };
 }
 
 function table() {
@@ -172,11 +221,8 @@ function table() {
 }
 
 async function main() {
-  await benchDeliveries();
-  await benchExport();
-  await benchRateLimited();
-  notMeasured('Node-RED deployteq-webhook throughput vs the core http request node (static Bearer) and vs a raw keep-alive fetch loop', '≥ 2× core, ≥ 0.9× raw', 'the Node-RED throughput runner is not written yet');
-  notMeasured('n8n Deployteq node vs n8n HTTP Request node with the same credential, 10,000 items', 'not slower', 'the n8n runner is not written yet');
+  const sections = { deliveries: benchDeliveries, export: benchExport, 'rate-limit': benchRateLimited, 'node-red': benchNodeRedRows, n8n: benchN8nRows };
+  for (const [name, run] of Object.entries(sections)) if (!ONLY || ONLY.has(name)) await run();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`;
   const v = versions();
@@ -186,6 +232,7 @@ async function main() {
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
     `Versions: ${Object.entries(v).map(([k, val]) => `${k} ${val}`).join(', ')}.`,
     'Every ratio compares two runs made side by side in the same session against servers on 127.0.0.1.',
+    ...(ONLY ? [`Partial run: only ${[...ONLY].join(', ')} (BENCH_ONLY).`] : []),
     '',
     table(),
     '',
