@@ -1,6 +1,7 @@
 import { OAuth2CallbackError, OAuth2ConfigError } from './errors';
 import { codeChallengeS256, createCodeVerifier, randomToken } from './pkce';
 import type { Redactor } from './redact';
+import { scopeParam } from './token-request';
 import { normaliseTokenType, parseExpiresIn } from './token-response';
 import type { OAuth2Config, TokenSet } from './types';
 
@@ -42,8 +43,8 @@ export function createAuthorizationRequest(config: OAuth2Config, options: Author
   query.set('response_type', responseType);
   query.set('client_id', config.client.clientId);
   query.set('redirect_uri', redirectUri);
-  const scopes = (config.scopes ?? []).filter(Boolean);
-  if (scopes.length) query.set('scope', scopes.join(config.scopeSeparator ?? ' '));
+  const { scope } = scopeParam(config);
+  if (scope) query.set('scope', scope);
   query.set('state', state);
   let codeVerifier: string | undefined;
   if (responseType === 'code' && config.pkce !== false) {

@@ -1,13 +1,11 @@
 import { OAuth2ConfigError } from './errors';
+import { formEncode } from './form-encoding';
 import { algForPrivateKey, clientAssertion, type JwtSigningKey } from './jwt';
 import type { ClientCredentialsConfig } from './types';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** RFC 6749 §2.3.1 / Appendix B: application/x-www-form-urlencoded encoding of one value. */
-export function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
-}
+export { formEncode };
 
 /** The credential parts a token request carries, in the header or the body, never both. */
 export interface ClientAuthParts {

@@ -4,6 +4,8 @@
  * URL-encoded and Basic-encoded forms) and token-shaped patterns (JWTs, Bearer/Basic headers,
  * secret-named parameters in query strings, form bodies and JSON).
  */
+import { formEncode } from './form-encoding';
+
 export const REDACTED = '[redacted]';
 
 const JSON_SECRET_NAMES =
@@ -32,7 +34,7 @@ export function redactPatterns(text: string): string {
 function variants(value: string): string[] {
   const forms = new Set<string>([value]);
   forms.add(encodeURIComponent(value));
-  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
+  forms.add(formEncode(value));
   forms.add(JSON.stringify(value).slice(1, -1));
   return [...forms].filter((v) => v.length >= 4);
 }

@@ -1,7 +1,7 @@
 import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
 import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
 import { Redactor } from './redact';
-import type { BeforeTokenRequestHook, TokenRequestContext } from './token-request';
+import { lowerKeys, type BeforeTokenRequestHook, type TokenRequestContext } from './token-request';
 import { fetchTransport, resolveRetry, sendWithRetry } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 
@@ -167,9 +167,7 @@ export class TokenManager {
   }
 
   private send(request: ApiRequest, tokens: TokenSet): Promise<TransportResponse> {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-    Object.assign(headers, this.authorizationHeaders(tokens));
+    const headers = { ...lowerKeys(request.headers), ...this.authorizationHeaders(tokens) };
     return sendWithRetry(
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body },
       {

@@ -83,7 +83,7 @@ export async function requestToken(
   });
 }
 
-function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
+export function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }
 

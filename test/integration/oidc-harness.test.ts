@@ -9,6 +9,7 @@ import {
   type TestKeyPair,
 } from '../support/oidc-provider';
 import { CookieJar, followAuthorize } from '../support/user-agent';
+import { formEncode } from '../../lib/oauth2/form-encoding';
 
 const SPECIAL_SECRET = 's3cr3t+%:&/value-long-enough-0123456789';
 // Contains reserved characters but no '%': the raw form decodes without error, to a different secret.
@@ -18,7 +19,6 @@ const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
 const b64url = (input: Buffer | string): string => Buffer.from(input).toString('base64url');
 /** application/x-www-form-urlencoded encoding of a single value (RFC 6749 Appendix B). */
-const formEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
 const basicRfc = (id: string, secret: string): string =>
   `Basic ${Buffer.from(`${formEncode(id)}:${formEncode(secret)}`).toString('base64')}`;
 const basicRaw = (id: string, secret: string): string =>

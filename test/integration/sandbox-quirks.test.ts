@@ -3,6 +3,7 @@
  * authorization server with fault switches; then a sweep of every error message, hook report and
  * console line those runs produced for the client secret, access tokens and refresh tokens.
  */
+import { formEncode } from '../../lib/oauth2/form-encoding';
 import { OAuth2Error, OAuth2ProtocolError, OAuth2ReauthorizationRequired, OAuth2ResponseError } from '../../lib/oauth2/errors';
 import { TokenManager, type GrantSpec, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
@@ -19,7 +20,7 @@ const secrets = new Set<string>([
   gen.clientSecret,
   user.password,
   Buffer.from(`${gen.clientId}:${gen.clientSecret}`).toString('base64'),
-  Buffer.from(`${encodeURIComponent(gen.clientId)}:${new URLSearchParams({ v: gen.clientSecret }).toString().slice(2)}`).toString('base64'),
+  Buffer.from(`${encodeURIComponent(gen.clientId)}:${formEncode(gen.clientSecret)}`).toString('base64'),
 ]);
 const consoleSpies: jest.SpyInstance[] = [];
 
