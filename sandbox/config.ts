@@ -47,6 +47,8 @@ export interface ResolvedConfig {
   genericBasicDecoding: 'either' | 'form' | 'raw';
   genericIssParameter: boolean;
   logRequests: boolean;
+  tokenDelayMs: Record<ProviderId, number>;
+  genericExpiredTokenStyle: 'status-401' | 'body-400';
 }
 
 function perProvider<T>(value: T): Record<ProviderId, T> {
@@ -81,6 +83,8 @@ export function defaultConfig(): ResolvedConfig {
     genericBasicDecoding: 'either',
     genericIssParameter: false,
     logRequests: false,
+    tokenDelayMs: perProvider(0),
+    genericExpiredTokenStyle: 'status-401',
   };
 }
 
@@ -247,6 +251,16 @@ export function applyOptions(config: ResolvedConfig, input: unknown): ConfigChan
   }
   if (o.genericIssParameter !== undefined) next.genericIssParameter = bool('genericIssParameter', o.genericIssParameter);
   if (o.logRequests !== undefined) next.logRequests = bool('logRequests', o.logRequests);
+  if (o.tokenDelayMs !== undefined) {
+    if (typeof o.tokenDelayMs === 'number') next.tokenDelayMs = perProvider(int('tokenDelayMs', o.tokenDelayMs, 0, 60_000));
+    else if (isObject(o.tokenDelayMs)) {
+      for (const [key, n] of Object.entries(o.tokenDelayMs)) next.tokenDelayMs[checkProvider('tokenDelayMs', key)] = int(`tokenDelayMs.${key}`, n, 0, 60_000);
+    } else fail('tokenDelayMs must be a number or an object keyed by provider');
+  }
+  if (o.genericExpiredTokenStyle !== undefined) {
+    if (!['status-401', 'body-400'].includes(o.genericExpiredTokenStyle as string)) fail('genericExpiredTokenStyle must be status-401 or body-400');
+    next.genericExpiredTokenStyle = o.genericExpiredTokenStyle;
+  }
   if (o.port !== undefined) int('port', o.port, 0, 65535);
   if (o.maxLifetimeMs !== undefined) int('maxLifetimeMs', o.maxLifetimeMs, 1);
 

@@ -13,17 +13,29 @@ const SHORT_CIRCUIT = new Set<FaultKind>([
   'invalid-client',
   'insufficient-scope',
   'invalid-token',
+  'endless-body',
+  'redirect-cross-origin',
+  'redirect-same-origin',
+  'echo-token',
+  'refresh-invalid-request',
+  'token-expired-body',
 ]);
 
 /** Faults that only make sense on a resource (API or webhook) answer. */
-const RESOURCE_ONLY = new Set<FaultKind>(['insufficient-scope', 'invalid-token']);
-const RESOURCE_FAULTS = new Set<FaultKind>(['html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain']);
+const RESOURCE_ONLY = new Set<FaultKind>(['insufficient-scope', 'invalid-token', 'redirect-cross-origin', 'redirect-same-origin', 'echo-token', 'token-expired-body']);
+const RESOURCE_FAULTS = new Set<FaultKind>([
+  'html-502', 'rate-limit-429', 'unavailable-503', 'insufficient-scope', 'invalid-token', 'json-as-text-plain',
+  'endless-body', 'redirect-cross-origin', 'redirect-same-origin', 'echo-token', 'token-expired-body',
+]);
 
 const ALLOWED: Record<FaultEndpoint, ReadonlySet<FaultKind>> = {
   token: new Set<FaultKind>(FAULT_KINDS.filter((kind) => !RESOURCE_ONLY.has(kind))),
   api: RESOURCE_FAULTS,
   webhook: RESOURCE_FAULTS,
 };
+
+/** Faults of the token endpoint that apply to refresh requests only. */
+export const REFRESH_ONLY = new Set<FaultKind>(['refresh-without-refresh-token', 'refresh-invalid-request']);
 
 export interface QueuedFault {
   provider: ProviderId | 'any';
@@ -114,13 +126,69 @@ const PROXY_502 =
 
 export type FaultStyle = 'token' | 'api' | 'webhook';
 
+/** What some faults need to know about the request they answer. */
+export interface FaultRequest {
+  /** The bearer token the request carried ('echo-token'). */
+  token?: string | null;
+  /** Path and query of the request (redirects keep them). */
+  pathAndQuery?: string;
+  /** http://127.0.0.2:<port> ('redirect-cross-origin'). */
+  foreignUrl?: string;
+}
+
+/** Longest an endless body runs, and most it sends: the sandbox never loops without bound. */
+const ENDLESS_MAX_MS = 120_000;
+const ENDLESS_MAX_BYTES = 8 * 1024 ** 3;
+
+/** Streams bytes until the client disconnects (or the bounds above are reached). */
+function sendEndless(res: ServerResponse, style: FaultStyle): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const started = Date.now();
+  let sent = 0;
+  res.write(style === 'token' ? '{"access_token":"' : '{"data":"');
+  const pump = (): void => {
+    while (!res.destroyed && sent < ENDLESS_MAX_BYTES && Date.now() - started < ENDLESS_MAX_MS) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end('"}');
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
+}
+
 /**
  * Sends the response of a short-circuit fault. Returns true when the response was a 429
  * (the caller counts it).
  */
-export function sendShortCircuitFault(res: ServerResponse, fault: QueuedFault, style: FaultStyle, scope = ''): boolean {
+export function sendShortCircuitFault(res: ServerResponse, fault: QueuedFault, style: FaultStyle, scope = '', request: FaultRequest = {}): boolean {
   const retry = { 'Retry-After': String(fault.retryAfter) };
   switch (fault.kind) {
+    case 'endless-body':
+      sendEndless(res, style);
+      return false;
+    case 'redirect-cross-origin':
+      sendText(res, 302, 'text/plain', 'Moved', { Location: `${request.foreignUrl || 'http://127.0.0.2:9'}${request.pathAndQuery ?? '/'}` });
+      return false;
+    case 'redirect-same-origin': {
+      const target = new URL(request.pathAndQuery ?? '/', 'http://x');
+      target.searchParams.set('redirected', '1');
+      sendText(res, 307, 'text/plain', 'Temporary redirect', { Location: `${target.pathname}${target.search}` });
+      return false;
+    }
+    case 'echo-token':
+      sendJson(res, 401, { error: 'unauthorized', message: `the access token ${request.token ?? '(none)'} is not valid for this account` });
+      return false;
+    case 'refresh-invalid-request':
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'Token has been revoked' }, { 'Cache-Control': 'no-store' });
+      return false;
+    case 'token-expired-body':
+      sendJson(res, 400, { error: 'token_expired', message: 'The access token expired (sandbox fault)' });
+      return false;
     case 'html-502':
       sendText(res, 502, 'text/html', PROXY_502);
       return false;

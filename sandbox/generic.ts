@@ -15,7 +15,11 @@ export const GENERIC_PATHS = {
   token: '/generic/oauth2/token',
   refresh: '/generic/oauth2/refresh',
   me: '/generic/api/me',
+  /** Always 400 {"error":"invalid_input"} for a valid token: an error that has nothing to do with the token. */
+  badRequest: '/generic/api/bad-request',
   metadata: '/generic/.well-known/oauth-authorization-server',
+  /** RFC 8414 §3.1 location for the issuer http://host/generic. */
+  metadataRfc8414: '/.well-known/oauth-authorization-server/generic',
 };
 
 const DEFAULT_SCOPE = ['read'];
@@ -121,6 +125,14 @@ function me(ctx: Ctx): void {
   });
 }
 
+function badRequest(ctx: Ctx): void {
+  ctx.state.countApi('generic');
+  ctx.req.resume();
+  if (applyResourceFault(ctx, 'generic', 'api')) return;
+  if (!requireBearer(ctx, 'generic', 'api')) return;
+  sendJson(ctx.res, 400, { error: 'invalid_input', message: 'The field "name" is required' });
+}
+
 function metadata(ctx: Ctx): void {
   const base = ctx.baseUrl;
   sendJson(ctx.res, 200, {
@@ -148,5 +160,7 @@ export function mountGeneric(router: Router): void {
     return handleTokenEndpoint(ctx, refreshSpec);
   });
   router.add('GET', GENERIC_PATHS.me, me);
+  router.add('GET', GENERIC_PATHS.badRequest, badRequest);
   router.add('GET', GENERIC_PATHS.metadata, metadata);
+  router.add('GET', GENERIC_PATHS.metadataRfc8414, metadata);
 }

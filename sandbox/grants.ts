@@ -100,6 +100,7 @@ export function redeemRefresh(st: SandboxState, provider: ProviderId, client: Cl
   if (record.clientId !== client.clientId) throw new OAuthError(400, 'invalid_grant', 'The refresh token was issued to another client');
   if (record.revoked) throw new OAuthError(400, 'invalid_grant', 'The refresh token has been revoked; reconnect');
   if (record.rotated) {
+    st.counters.refreshTokenReuse++;
     st.tokens.revokeChain(record.chainId);
     throw new OAuthError(400, 'invalid_grant', 'The refresh token was already used (rotated); every token of this grant has been revoked; reconnect');
   }

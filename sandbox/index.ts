@@ -1,4 +1,5 @@
 // Public entry point: startSandbox() and the Sandbox handle.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Chat } from './data';
 import { endpoints, type SandboxEndpoints } from './endpoints';
@@ -14,6 +15,12 @@ export type { SandboxEndpoints } from './endpoints';
 export interface Sandbox {
   /** http://127.0.0.1:<port> */
   readonly url: string;
+  /**
+   * http://127.0.0.2:<port>: a second host that answers 404 to everything and counts what reaches
+   * it (`counters.foreignRequests`, `foreignRequestsWithCredentials`). Empty when 127.0.0.2 could
+   * not be bound.
+   */
+  readonly foreignUrl: string;
   readonly port: number;
   readonly endpoints: SandboxEndpoints;
   /** A snapshot of the counters at the time of reading. */
@@ -41,6 +48,37 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The second host on 127.0.0.2: counts what arrives, never answers with anything useful. */
+async function startForeignHost(state: SandboxState): Promise<{ close(): Promise<void> } | undefined> {
+  const server = createServer((req, res) => {
+    state.counters.foreignRequests++;
+    const carries = !!req.headers.authorization || !!req.headers.cookie || /[?&](access_token|token)=/i.test(req.url ?? '');
+    if (carries) state.counters.foreignRequestsWithCredentials++;
+    req.resume();
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not_found', message: 'second host' }));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.2', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch {
+    return undefined;
+  }
+  state.foreignUrl = `http://127.0.0.2:${(server.address() as AddressInfo).port}`;
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state = new SandboxState(options);
   const server = createSandboxServer(state);
@@ -54,16 +92,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   state.baseUrl = url;
+  const foreign = await startForeignHost(state);
 
   let closing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   const close = (): Promise<void> => {
     if (!closing) {
       if (timer) clearTimeout(timer);
-      closing = new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing = Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        foreign?.close() ?? Promise.resolve(),
+      ]).then(() => undefined);
     }
     return closing;
   };
@@ -74,6 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url,
+    foreignUrl: state.foreignUrl,
     port,
     endpoints: endpoints(url),
     get counters() {

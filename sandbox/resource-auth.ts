@@ -26,7 +26,8 @@ export function applyResourceFault(ctx: Ctx, provider: ProviderId, endpoint: Fau
     applyApiShaping(ctx.res, fault);
     return false;
   }
-  if (sendShortCircuitFault(ctx.res, fault, endpoint === 'webhook' ? 'webhook' : 'api')) st.counters.rateLimited++;
+  const request = { token: bearerToken(ctx.req), pathAndQuery: `${ctx.url.pathname}${ctx.url.search}`, foreignUrl: st.foreignUrl };
+  if (sendShortCircuitFault(ctx.res, fault, endpoint === 'webhook' ? 'webhook' : 'api', '', request)) st.counters.rateLimited++;
   return true;
 }
 
@@ -44,6 +45,10 @@ export function requireBearer(ctx: Ctx, provider: ProviderId, style: 'api' | 'we
   const result = token ? ctx.state.tokens.checkAccess(token, provider) : ({ ok: false, reason: 'missing' } as const);
   if (result.ok) return result.record;
   const message = REASONS[result.reason];
+  if (result.reason === 'expired' && provider === 'generic' && ctx.state.config.genericExpiredTokenStyle === 'body-400') {
+    sendJson(ctx.res, 400, { error: 'token_expired', message });
+    return null;
+  }
   const body = style === 'webhook' ? { error: 'unauthorized', message } : { error: 'invalid_token', error_description: message };
   sendJson(ctx.res, 401, body, { 'WWW-Authenticate': challenge('invalid_token', message) });
   return null;

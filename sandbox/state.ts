@@ -43,6 +43,9 @@ export function emptyCounters(): Counters {
     rateLimited: 0,
     faultsServed: 0,
     tokensInUrl: 0,
+    refreshTokenReuse: 0,
+    foreignRequests: 0,
+    foreignRequestsWithCredentials: 0,
     lastTokenRequest: null,
     lastTokenRequestByProvider: {},
   };
@@ -62,6 +65,8 @@ export class SandboxState {
   nextRecordId = 1;
   /** http://127.0.0.1:<port>, set once listening. */
   baseUrl = '';
+  /** http://127.0.0.2:<port> of the second host, when it could be started. */
+  foreignUrl = '';
 
   constructor(options: SandboxOptions = {}) {
     applyOptions(this.config, options);

@@ -1,7 +1,7 @@
 // The shared token-endpoint pipeline: count, record, apply faults, authenticate, run the grant.
 import type { IncomingMessage } from 'node:http';
 import { describeClientAuth, type ClientAuthResult } from './client-auth';
-import { isShortCircuit, sendShortCircuitFault, sendTokenResponse } from './faults';
+import { isShortCircuit, REFRESH_ONLY, sendShortCircuitFault, sendTokenResponse } from './faults';
 import { mediaType, OAuthError, parseForm, readBody, sendOAuthError, type ParsedForm } from './http-util';
 import type { Ctx } from './router';
 import type { SandboxState } from './state';
@@ -62,8 +62,10 @@ export async function handleTokenEndpoint(ctx: Ctx, spec: TokenEndpointSpec): Pr
   if (spec.counter === 'token') st.countTokenRequest(spec.provider, grantType);
   else st.counters.refreshEndpointRequests++;
   const record = recordRequest(ctx, spec, form);
+  const delay = st.config.tokenDelayMs[spec.provider];
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
-  const fault = st.faults.peek(spec.provider, 'token', (kind) => kind !== 'refresh-without-refresh-token' || grantType === 'refresh_token');
+  const fault = st.faults.peek(spec.provider, 'token', (kind) => !REFRESH_ONLY.has(kind) || grantType === 'refresh_token');
   if (fault && isShortCircuit(fault.kind)) {
     st.faults.consume(fault);
     st.counters.faultsServed++;

@@ -25,6 +25,18 @@ export const FAULT_KINDS = [
   'invalid-client',
   'insufficient-scope',
   'invalid-token',
+  /** The answer never ends: bytes are streamed until the client gives up (bounded by time and size). */
+  'endless-body',
+  /** 302 to the same path on the second host (127.0.0.2): a credential must never follow it. */
+  'redirect-cross-origin',
+  /** 307 to the same URL with `?redirected=1` on this host. */
+  'redirect-same-origin',
+  /** 401 whose message quotes the access token that was sent (a provider that echoes it). */
+  'echo-token',
+  /** Refresh refused as 400 invalid_request "Token has been revoked" (not invalid_grant). */
+  'refresh-invalid-request',
+  /** 400 {"error":"token_expired"}: a provider that says "expired" in the body, not with 401. */
+  'token-expired-body',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -117,6 +129,13 @@ export interface SandboxOptions {
   genericIssParameter?: boolean;
   /** Log method and path (never query strings, headers or bodies) to stdout (default false). */
   logRequests?: boolean;
+  /** Delay of every token endpoint answer in ms (a slow provider), for all or per provider (default 0). */
+  tokenDelayMs?: number | PerProvider<number>;
+  /**
+   * Generic API: how an expired access token is answered: 'status-401' (default, RFC 6750) or
+   * 'body-400' (400 with {"error":"token_expired"}, as some providers do).
+   */
+  genericExpiredTokenStyle?: 'status-401' | 'body-400';
 }
 
 export interface LastTokenRequest {
@@ -157,6 +176,11 @@ export interface Counters {
   faultsServed: number;
   /** Requests that carried an access token in the URL query (always rejected). */
   tokensInUrl: number;
+  /** Refresh requests that presented an already rotated refresh token (reuse: the chain was revoked). */
+  refreshTokenReuse: number;
+  /** Requests that reached the second host (127.0.0.2), and those that carried a credential. */
+  foreignRequests: number;
+  foreignRequestsWithCredentials: number;
   lastTokenRequest: LastTokenRequest | null;
   lastTokenRequestByProvider: Partial<Record<ProviderId, LastTokenRequest>>;
 }

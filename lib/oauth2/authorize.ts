@@ -4,6 +4,7 @@ import type { Redactor } from './redact';
 import { scopeParam } from './token-request';
 import { normaliseTokenType, parseExpiresIn } from './token-response';
 import type { OAuth2Config, TokenSet } from './types';
+import { checkEndpointUrl } from './urls';
 
 /** What the host must keep (server side, single use) until the callback arrives. */
 export interface PendingAuthorization {
@@ -28,15 +29,10 @@ export interface AuthorizeOptions {
 
 /** Builds the authorization request URL with a fresh `state` and, by default, PKCE S256. */
 export function createAuthorizationRequest(config: OAuth2Config, options: AuthorizeOptions = {}): PendingAuthorization {
-  if (!config.authorizationUrl) throw new OAuth2ConfigError('the authorization URL is empty');
+  const url = checkEndpointUrl(config.authorizationUrl, 'The authorization URL', { allowHttpHosts: config.allowHttpHosts });
   const redirectUri = options.redirectUri ?? config.redirectUri;
   if (!redirectUri) throw new OAuth2ConfigError('the redirect URI is empty');
-  let url: URL;
-  try {
-    url = new URL(config.authorizationUrl);
-  } catch {
-    throw new OAuth2ConfigError('the authorization URL is not a valid URL');
-  }
+  if (!/^https?:\/\//i.test(redirectUri)) throw new OAuth2ConfigError('the redirect URI must be an http(s) URL');
   const responseType = options.responseType ?? 'code';
   const state = randomToken(24);
   const query = url.searchParams;
@@ -58,12 +54,23 @@ export function createAuthorizationRequest(config: OAuth2Config, options: Author
 }
 
 function paramsOf(input: string | URL | URLSearchParams | Record<string, string>, part: 'query' | 'fragment'): URLSearchParams {
-  if (input instanceof URLSearchParams) return input;
-  if (typeof input === 'string' || input instanceof URL) {
-    const url = new URL(String(input), 'http://callback.invalid');
-    return new URLSearchParams(part === 'query' ? url.search : url.hash.replace(/^#/, ''));
+  try {
+    if (input instanceof URLSearchParams) return input;
+    if (typeof input === 'string' || input instanceof URL) {
+      const text = String(input);
+      // a bare `a=1&b=2` (or `?a=1`, `#a=1`) is the parameters themselves
+      if (/^[?#]/.test(text)) return new URLSearchParams(text.slice(1));
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(text) && !/[/?#]/.test(text)) return new URLSearchParams(text);
+      const url = new URL(text, 'http://callback.invalid');
+      return new URLSearchParams(part === 'query' ? url.search : url.hash.replace(/^#/, ''));
+    }
+    if (!input || typeof input !== 'object') throw new TypeError('not parameters');
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(input)) if (typeof value === 'string') params.set(name, value);
+    return params;
+  } catch {
+    throw new OAuth2CallbackError({ code: 'invalid_request', phase: 'callback', description: `the authorization response is not a valid ${part === 'query' ? 'redirect URL' : 'fragment'}` });
   }
-  return new URLSearchParams(input);
 }
 
 export interface CallbackExpectations {

@@ -1,7 +1,7 @@
 import { OAuth2ConfigError } from './errors';
 import { formEncode } from './form-encoding';
 import { algForPrivateKey, clientAssertion, type JwtSigningKey } from './jwt';
-import type { ClientCredentialsConfig } from './types';
+import type { ClientCredentialsConfig, ConcreteClientAuthMethod } from './types';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -32,13 +32,62 @@ function signingKey(client: ClientCredentialsConfig): JwtSigningKey {
   return { alg, key: client.privateKey, kid: client.keyId };
 }
 
+/** The RFC 8414 names of our methods (`token_endpoint_auth_methods_supported`). */
+export const CLIENT_AUTH_METADATA_NAMES: Record<ConcreteClientAuthMethod, string> = {
+  basic: 'client_secret_basic',
+  'basic-raw': 'client_secret_basic',
+  body: 'client_secret_post',
+  none: 'none',
+  private_key_jwt: 'private_key_jwt',
+  client_secret_jwt: 'client_secret_jwt',
+};
+
+/** Human names, for hints and the editors. */
+export const CLIENT_AUTH_LABELS: Record<ConcreteClientAuthMethod, string> = {
+  basic: 'Basic header (RFC 6749 encoded)',
+  'basic-raw': 'Basic header (raw)',
+  body: 'credentials in the body',
+  none: 'none (public client)',
+  private_key_jwt: 'private_key_jwt',
+  client_secret_jwt: 'client_secret_jwt',
+};
+
+/** Whether RFC 6749 §2.3.1 encoding changes the client ID or secret (then raw Basic differs). */
+export function basicFormsDiffer(client: ClientCredentialsConfig): boolean {
+  return formEncode(client.clientId) !== client.clientId || (!!client.clientSecret && formEncode(client.clientSecret) !== client.clientSecret);
+}
+
+/**
+ * The methods to try, in order. An explicit method is the only one. `auto` (the default): a private
+ * key means private_key_jwt, no secret means none; otherwise what the server's metadata supports
+ * (Basic before body), or, without metadata, encoded Basic, raw Basic (only when it differs), body.
+ */
+export function clientAuthCandidates(client: ClientCredentialsConfig, serverMethods?: readonly string[]): ConcreteClientAuthMethod[] {
+  const method = client.method ?? 'auto';
+  if (method !== 'auto') return [method];
+  if (client.privateKey) return ['private_key_jwt'];
+  if (!client.clientSecret) return ['none'];
+  const basic: ConcreteClientAuthMethod[] = basicFormsDiffer(client) ? ['basic', 'basic-raw'] : ['basic'];
+  if (serverMethods?.length) {
+    const out: ConcreteClientAuthMethod[] = [];
+    if (serverMethods.includes('client_secret_basic')) out.push(...basic);
+    if (serverMethods.includes('client_secret_post')) out.push('body');
+    if (!out.length && serverMethods.includes('client_secret_jwt')) out.push('client_secret_jwt');
+    if (out.length) return out;
+  }
+  return [...basic, 'body'];
+}
+
 /**
  * Client authentication for one token request to `tokenUrl`, as configured. Basic encodes per
- * RFC 6749 §2.3.1 unless `basic-raw` asks for the raw form some servers expect.
+ * RFC 6749 §2.3.1 unless `basic-raw` asks for the raw form some servers expect. `method` overrides
+ * the configured one (how `auto` tries its candidates).
  */
-export function clientAuthParts(client: ClientCredentialsConfig, tokenUrl: string, now = Date.now()): ClientAuthParts {
+export function clientAuthParts(client: ClientCredentialsConfig, tokenUrl: string, now = Date.now(), method: ConcreteClientAuthMethod | 'auto' = client.method ?? 'auto'): ClientAuthParts {
   if (!client.clientId) throw new OAuth2ConfigError('the client ID is empty');
-  switch (client.method) {
+  if (method === 'auto') method = clientAuthCandidates(client)[0];
+  client = { ...client, method };
+  switch (method) {
     case 'basic':
     case 'basic-raw': {
       const secret = requireSecret(client);

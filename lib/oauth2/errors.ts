@@ -17,8 +17,12 @@ export interface OAuth2ErrorDetails {
 }
 
 const HINTS: Record<string, (phase: OAuth2Phase) => string> = {
-  invalid_request: () => 'The server rejected the request as malformed: check the token URL, grant settings and extra parameters.',
-  invalid_client: () => 'Client authentication failed: check the client ID and secret, and the client authentication method (Basic header or body).',
+  invalid_request: (phase) =>
+    phase === 'refresh'
+      ? 'The refresh token was refused (the server called the refresh request invalid, as some do for revoked tokens): it is not sent again; reconnect the credential if it has no other grant.'
+      : 'The server rejected the request as malformed: check the token URL, grant settings and extra parameters.',
+  invalid_client: () =>
+    'Client authentication failed: check the client ID and secret, and the client authentication method. Many servers compare the Basic header without decoding it: if the ID or secret contains characters such as + / = ~ @ : or %, choose "auto" or raw Basic (or the body).',
   invalid_grant: (phase) =>
     phase === 'refresh'
       ? 'The refresh token was rejected (expired, revoked or already used): reconnect the credential.'
@@ -37,6 +41,10 @@ const HINTS: Record<string, (phase: OAuth2Phase) => string> = {
   network_error: () => 'The server could not be reached: check the URL and the network.',
   http_error: () => 'The server answered with an HTTP error.',
   config_error: () => 'The credential settings are incomplete or contradictory.',
+  response_too_large: () => 'The answer was larger than the configured limit: raise the limit if the answer is legitimate, or check the URL.',
+  token_rejected: () =>
+    'The API rejected a token that had just been obtained: refreshing again would not help, so the credential waits before it refreshes again. Check the scopes, the audience and the API URL.',
+  redirect_refused: () => 'The server redirected to another origin; the credential is never sent there. Use the final URL directly if you trust it.',
 };
 
 function hintFor(code: string, phase: OAuth2Phase): string | undefined {

@@ -10,7 +10,7 @@ export function clientCredentialsGrant(ctx: TokenRequestContext): Promise<TokenS
 /** RFC 6749 §4.3: resource owner password grant (legacy; for providers that need it). */
 export function passwordGrant(ctx: TokenRequestContext, username: string, password: string): Promise<TokenSet> {
   if (!username) throw new OAuth2ConfigError('the password grant needs a username');
-  ctx.redactor?.add(password);
+  ctx.redactor?.pin(password);
   return requestToken(ctx, 'password', { username, password, ...scopeParam(ctx.config) });
 }
 

@@ -1,9 +1,14 @@
+import { DEFAULT_API_RESPONSE_MAX_BYTES } from './body';
+import { validateConfig } from './config';
 import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
 import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
 import { Redactor } from './redact';
-import { lowerKeys, type BeforeTokenRequestHook, type TokenRequestContext } from './token-request';
+import { refreshTokenRefused } from './refresh-policy';
+import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
+import { getPath } from './token-response';
 import { fetchTransport, resolveRetry, sendWithRetry } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
+import { checkEndpointUrl } from './urls';
 
 /** How the manager gets a new token when it has no usable refresh token. */
 export type GrantSpec =
@@ -24,6 +29,26 @@ export interface TokenManagerHooks {
   onTokens?: (tokens: TokenSet, event: { reason: TokenEventReason }) => void | Promise<void>;
   /** Told of every failed token request and of a failed `onTokens`. Must not throw. */
   onError?: (error: OAuth2Error, event: { phase: 'token' | 'refresh' | 'persist' }) => void;
+  /**
+   * The newest token set persisted by anyone (an earlier instance of this credential, another
+   * process). Read before every refresh and again after a refused one, so a refresh token rotated
+   * elsewhere is used instead of a spent one, and "reconnect needed" is declared only when the
+   * store has nothing newer. May wait (bounded) for a predecessor's refresh to finish.
+   */
+  reload?: () => TokenSet | undefined | Promise<TokenSet | undefined>;
+}
+
+/**
+ * A rule on an API error body that means "token rejected", for providers that say so with 400 or
+ * 403 and a body such as `{"error":"token_expired"}`.
+ */
+export interface BodyRejectionRule {
+  /** Dotted path into the JSON body, e.g. `error` or `errors.0.code`. */
+  path: string;
+  /** Values (compared as strings) that mean the token was rejected. */
+  values: string[];
+  /** Statuses the rule applies to. Default: every 4xx. */
+  statuses?: number[];
 }
 
 export interface ReactiveRefreshOptions {
@@ -31,6 +56,15 @@ export interface ReactiveRefreshOptions {
   statuses?: number[];
   /** Also refresh on `WWW-Authenticate: Bearer error="invalid_token"`, whatever the status. Default true. */
   invalidTokenChallenge?: boolean;
+  /** Also refresh when an error body matches this rule. */
+  body?: BodyRejectionRule;
+  /**
+   * After a freshly obtained token is rejected too, no refresh for this long (doubling on each
+   * repeat up to `maxBackoffMs`); answers go back to the caller as they are. Default 30 s.
+   */
+  backoffMs?: number;
+  /** Default 15 minutes. */
+  maxBackoffMs?: number;
 }
 
 export interface TokenManagerOptions {
@@ -75,14 +109,20 @@ export class TokenManager {
   private reauthorization: OAuth2ReauthorizationRequired | undefined;
   private readonly now: () => number;
   private readonly skewMs: number;
+  private readonly clientAuth: ClientAuthState = {};
+  /** Until when a rejected token is not refreshed (a fresh token was rejected too). */
+  private backoffUntil = 0;
+  private backoffStreak = 0;
 
   constructor(private readonly options: TokenManagerOptions) {
+    validateConfig(options.config);
     this.now = options.now ?? Date.now;
     this.skewMs = options.refreshSkewMs ?? 60_000;
     this.current = options.tokens ? { ...options.tokens } : undefined;
+    this.clientAuth.learned = this.current?.clientAuthMethod;
     const { client } = options.config;
-    this.redactor.add(client.clientSecret, client.privateKey);
-    if (options.grant.type === 'password') this.redactor.add(options.grant.password);
+    this.redactor.pin(client.clientSecret, client.privateKey);
+    if (options.grant.type === 'password') this.redactor.pin(options.grant.password);
     this.rememberSecrets(this.current);
   }
 
@@ -124,9 +164,35 @@ export class TokenManager {
   /** Installs tokens from an authorization flow (or a host's store) and persists them via the hook. */
   async setTokens(tokens: TokenSet, reason: TokenEventReason = 'set'): Promise<void> {
     this.reauthorization = undefined;
+    this.backoffUntil = 0;
+    this.backoffStreak = 0;
     this.rememberSecrets(tokens);
+    if (tokens.clientAuthMethod) this.clientAuth.learned = tokens.clientAuthMethod;
     await this.persist(tokens, reason);
     this.current = { ...tokens };
+  }
+
+  /** The client authentication `auto` settled on (undefined before the first token or when explicit). */
+  get clientAuthMethod(): string | undefined {
+    return this.clientAuth.learned;
+  }
+
+  /**
+   * Resolves once no token request is in flight, or after `timeoutMs`: true when idle. Hosts call it
+   * before handing the credential to a successor, so a rotated refresh token is persisted first.
+   */
+  async idle(timeoutMs: number): Promise<boolean> {
+    const inflight = this.inflight;
+    if (!inflight) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([inflight.then(() => true, () => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Exchanges an authorization code and installs the tokens. */
@@ -148,28 +214,54 @@ export class TokenManager {
    * response says the token was rejected, bounded retries on 429/503 with `Retry-After`.
    */
   async fetch(request: ApiRequest): Promise<TransportResponse> {
+    checkEndpointUrl(request.url, 'The API URL', { allowHttpHosts: this.options.config.allowHttpHosts });
     let tokens = await this.getTokens();
     let response = await this.send(request, tokens);
-    if (this.rejectsToken(response)) {
-      tokens = await this.refreshAfterRejection(tokens);
-      response = await this.send(request, tokens);
+    if (!this.rejectsToken(response)) {
+      this.backoffStreak = 0;
+      return response;
     }
+    if (this.now() < this.backoffUntil) return response;
+    tokens = await this.refreshAfterRejection(tokens);
+    response = await this.send(request, tokens);
+    if (this.rejectsToken(response)) this.startBackoff();
+    else this.backoffStreak = 0;
     return response;
   }
 
+  /** Whether token refreshes on rejection are paused (a fresh token was rejected too), until when. */
+  get rejectionBackoffUntil(): number | undefined {
+    return this.now() < this.backoffUntil ? this.backoffUntil : undefined;
+  }
+
+  private startBackoff(): void {
+    const reactive = this.options.reactive ?? {};
+    const base = reactive.backoffMs ?? 30_000;
+    const max = reactive.maxBackoffMs ?? 15 * 60_000;
+    const wait = Math.min(max, base * 2 ** Math.min(this.backoffStreak, 20));
+    this.backoffStreak++;
+    this.backoffUntil = this.now() + wait;
+    const error = new OAuth2Error(
+      { code: 'token_rejected', phase: 'api', description: `the API rejected a freshly obtained token; no refresh on rejection for ${Math.round(wait / 1000)} s` },
+      this.redactor,
+    );
+    this.options.hooks?.onError?.(error, { phase: 'token' });
+  }
+
   /** Whether an API response means the access token was rejected (and refreshing may help). */
-  rejectsToken(response: Pick<TransportResponse, 'status' | 'headers'>): boolean {
+  rejectsToken(response: Pick<TransportResponse, 'status' | 'headers'> & { body?: Buffer }): boolean {
     const challenge = response.headers['www-authenticate'] ?? '';
     if (INSUFFICIENT_SCOPE_CHALLENGE.test(challenge)) return false;
     const reactive = this.options.reactive ?? {};
     if ((reactive.statuses ?? [401]).includes(response.status)) return true;
-    return reactive.invalidTokenChallenge !== false && INVALID_TOKEN_CHALLENGE.test(challenge);
+    if (reactive.invalidTokenChallenge !== false && INVALID_TOKEN_CHALLENGE.test(challenge)) return true;
+    return !!reactive.body && bodyRuleMatches(reactive.body, response);
   }
 
   private send(request: ApiRequest, tokens: TokenSet): Promise<TransportResponse> {
     const headers = { ...lowerKeys(request.headers), ...this.authorizationHeaders(tokens) };
     return sendWithRetry(
-      { url: request.url, method: request.method ?? 'GET', headers, body: request.body },
+      { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.options.config.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES },
       {
         transport: this.options.transport ?? fetchTransport,
         timeoutMs: this.options.config.timeoutMs ?? 30_000,
@@ -200,18 +292,25 @@ export class TokenManager {
   }
 
   private async renew(): Promise<TokenSet> {
+    const before = this.current;
+    const stored = await this.reloadNewer(before);
+    if (stored) {
+      this.current = stored;
+      // another instance already replaced the token this caller found stale or rejected
+      if (stored.accessToken && stored.accessToken !== before?.accessToken && !this.isStale(stored)) return stored;
+    }
     const previous = this.current;
     let next: TokenSet;
     let reason: TokenEventReason = 'refresh';
     if (previous?.refreshToken) {
-      try {
-        next = await this.reportFailure('refresh', () => refreshTokenGrant(this.context(), previous.refreshToken as string));
-        if (!next.scope && previous.scope) next.scope = previous.scope;
-      } catch (error) {
-        if (!(error instanceof OAuth2Error) || error.code !== 'invalid_grant') throw error;
-        if (!this.canRunGrant()) throw this.needReauthorization(error.description ?? 'the refresh token was rejected');
+      const refreshed = await this.refreshWith(previous);
+      if (refreshed) {
+        next = refreshed;
+      } else if (this.canRunGrant()) {
         next = await this.runGrant();
         reason = 'grant';
+      } else {
+        throw this.needReauthorization(this.refusal ?? 'the refresh token was rejected');
       }
     } else if (this.canRunGrant()) {
       next = await this.runGrant();
@@ -223,6 +322,56 @@ export class TokenManager {
     await this.persist(next, reason);
     this.current = next;
     return next;
+  }
+
+  /** Why the last refresh token was refused (for the reconnect message). */
+  private refusal: string | undefined;
+
+  /**
+   * Refreshes with `tokens.refreshToken`. Undefined when the server refused the refresh token (it is
+   * then dropped, never sent again) and the store has no newer one; other failures are thrown.
+   */
+  private async refreshWith(tokens: TokenSet): Promise<TokenSet | undefined> {
+    let current = tokens;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refreshToken = current.refreshToken as string;
+      try {
+        const next = await this.reportFailure('refresh', () => refreshTokenGrant(this.context(), refreshToken));
+        if (!next.scope && current.scope) next.scope = current.scope;
+        return next;
+      } catch (error) {
+        if (!refreshTokenRefused(error)) throw error;
+        const e = error as OAuth2Error;
+        this.refusal = `the refresh token was refused: ${e.code}${e.status ? ` (HTTP ${e.status})` : ''}${e.description ? `, ${e.description}` : ''}`;
+        // never send it again; a password or client-credentials grant can start over
+        if (this.current?.refreshToken === refreshToken) this.current = { ...this.current, refreshToken: undefined };
+        // someone else may have rotated it meanwhile: use theirs before giving up
+        const stored = await this.reloadNewer(current);
+        if (!stored?.refreshToken || stored.refreshToken === refreshToken) return undefined;
+        this.current = stored;
+        current = stored;
+        if (stored.accessToken && !this.isStale(stored)) return stored;
+      }
+    }
+    return undefined;
+  }
+
+  /** A persisted token set that differs from `than` and is at least as new, via the `reload` hook. */
+  private async reloadNewer(than: TokenSet | undefined): Promise<TokenSet | undefined> {
+    const reload = this.options.hooks?.reload;
+    if (!reload) return undefined;
+    let stored: TokenSet | undefined;
+    try {
+      stored = await reload();
+    } catch {
+      return undefined;
+    }
+    if (!stored || (!stored.accessToken && !stored.refreshToken)) return undefined;
+    if (than && (stored.obtainedAt ?? 0) < (than.obtainedAt ?? 0)) return undefined;
+    if (than && stored.accessToken === than.accessToken && stored.refreshToken === than.refreshToken) return undefined;
+    this.rememberSecrets(stored);
+    if (stored.clientAuthMethod) this.clientAuth.learned = stored.clientAuthMethod;
+    return { ...stored };
   }
 
   private canRunGrant(): boolean {
@@ -274,6 +423,7 @@ export class TokenManager {
 
   private context(): TokenRequestContext {
     return {
+      clientAuth: this.clientAuth,
       config: this.options.config,
       transport: this.options.transport,
       redactor: this.redactor,
@@ -282,4 +432,20 @@ export class TokenManager {
       now: this.now,
     };
   }
+}
+
+
+/** Whether an API error answer matches a body rule (JSON bodies only; anything else does not match). */
+export function bodyRuleMatches(rule: BodyRejectionRule, response: { status: number; body?: Buffer; headers: Record<string, string> }): boolean {
+  if (rule.statuses ? !rule.statuses.includes(response.status) : response.status < 400 || response.status >= 500) return false;
+  if (!response.body?.length) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const value = getPath(parsed, rule.path);
+  const values = Array.isArray(value) ? value : [value];
+  return values.some((v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && rule.values.includes(String(v)));
 }

@@ -1,9 +1,12 @@
-import { applyClientAuth, clientAuthParts } from './client-auth';
-import { OAuth2ConfigError, type OAuth2Phase } from './errors';
+import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { applyClientAuth, CLIENT_AUTH_LABELS, clientAuthCandidates, clientAuthParts } from './client-auth';
+import { OAuth2Error, type OAuth2Phase } from './errors';
+import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
 import { fetchTransport, resolveRetry, sendWithRetry } from './transport';
-import type { OAuth2Config, TokenSet, Transport } from './types';
+import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
+import { checkEndpointUrl } from './urls';
 
 /** A token request as it is about to be sent; a `beforeTokenRequest` hook may change it. */
 export interface TokenRequest {
@@ -16,6 +19,16 @@ export interface TokenRequest {
 
 export type BeforeTokenRequestHook = (request: TokenRequest) => void | TokenRequest | Promise<void | TokenRequest>;
 
+/**
+ * What `auto` client authentication knows about a server, kept by the caller between requests:
+ * the method that worked, and the methods the server's metadata lists.
+ */
+export interface ClientAuthState {
+  learned?: ConcreteClientAuthMethod;
+  serverMethods?: string[];
+  discovered?: boolean;
+}
+
 export interface TokenRequestContext {
   config: OAuth2Config;
   transport?: Transport;
@@ -24,6 +37,8 @@ export interface TokenRequestContext {
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** State of `auto` client authentication; without it each request searches again. */
+  clientAuth?: ClientAuthState;
 }
 
 /**
@@ -37,33 +52,100 @@ function encodeBody(request: TokenRequest): string {
   return request.bodyFormat === 'json' ? JSON.stringify(request.params) : new URLSearchParams(request.params).toString();
 }
 
-/** Builds, authenticates, sends (with bounded retries) and normalises one token request. */
+/** The server refused the client's authentication (not the grant): another method may work. */
+export function isClientAuthFailure(error: unknown): boolean {
+  return error instanceof OAuth2Error && (error.code === 'invalid_client' || (error.code === 'http_error' && error.status === 401));
+}
+
+/** The methods to try, the one that worked before first. */
+async function candidates(ctx: TokenRequestContext, transport: Transport): Promise<ConcreteClientAuthMethod[]> {
+  const { client } = ctx.config;
+  const state = ctx.clientAuth ?? {};
+  const auto = (client.method ?? 'auto') === 'auto';
+  if (auto && !state.learned && !state.discovered && client.clientSecret && !client.privateKey) {
+    state.discovered = true;
+    state.serverMethods = (await discoverMetadata(ctx.config, transport))?.tokenEndpointAuthMethods;
+  }
+  const list = clientAuthCandidates(client, state.serverMethods);
+  if (auto && state.learned && list.includes(state.learned)) return [state.learned, ...list.filter((m) => m !== state.learned)];
+  return list;
+}
+
+/**
+ * Builds, authenticates, sends (with bounded retries) and normalises one token request. With `auto`
+ * client authentication, a refused method (`invalid_client`) is followed by the next candidate, and
+ * the method that worked is recorded in `ctx.clientAuth` and on the token set.
+ */
 export async function requestToken(
   ctx: TokenRequestContext,
   grantType: string,
   grantParams: Record<string, string>,
 ): Promise<TokenSet> {
   const { config } = ctx;
+  ctx.redactor?.pin(config.client.clientSecret, config.client.privateKey);
   const refresh = grantType === 'refresh_token';
-  const phase: OAuth2Phase = refresh ? 'refresh' : 'token';
   const url = refresh ? config.refreshUrl || config.tokenUrl : config.tokenUrl;
-  if (!url) throw new OAuth2ConfigError('the token URL is empty');
+  checkEndpointUrl(url, refresh && config.refreshUrl ? 'The refresh URL' : 'The token URL', { allowHttpHosts: config.allowHttpHosts });
+  const transport = ctx.transport ?? fetchTransport;
+  const methods = await candidates(ctx, transport);
+  const auto = (config.client.method ?? 'auto') === 'auto';
+  const tried: ConcreteClientAuthMethod[] = [];
+  for (;;) {
+    const method = methods[tried.length];
+    tried.push(method);
+    try {
+      const tokens = await requestTokenWith(ctx, transport, grantType, grantParams, url, method);
+      if (auto) {
+        if (ctx.clientAuth) ctx.clientAuth.learned = method;
+        tokens.clientAuthMethod = method;
+      }
+      return tokens;
+    } catch (error) {
+      if (!isClientAuthFailure(error)) throw error;
+      if (tried.length < methods.length) continue;
+      if (!auto || tried.length < 2) throw error;
+      const e = error as OAuth2Error;
+      throw new (e.constructor as typeof OAuth2Error)(
+        {
+          code: e.code,
+          status: e.status,
+          phase: e.phase,
+          description: `${e.description ? `${e.description}; ` : ''}client authentication was refused with every method tried (${tried.map((m) => CLIENT_AUTH_LABELS[m]).join(', ')})`,
+          hint: 'Check the client ID and secret, or choose the client authentication method the server documents.',
+        },
+        ctx.redactor,
+      );
+    }
+  }
+}
+
+async function requestTokenWith(
+  ctx: TokenRequestContext,
+  transport: Transport,
+  grantType: string,
+  grantParams: Record<string, string>,
+  url: string,
+  method: ConcreteClientAuthMethod,
+): Promise<TokenSet> {
+  const { config } = ctx;
+  const phase: OAuth2Phase = grantType === 'refresh_token' ? 'refresh' : 'token';
   const params: Record<string, string> = {
     grant_type: grantType,
-    ...(refresh ? config.extraRefreshParams : config.extraTokenParams),
+    ...(phase === 'refresh' ? config.extraRefreshParams : config.extraTokenParams),
     ...grantParams,
   };
   const headers: Record<string, string> = { accept: 'application/json', ...lowerKeys(config.extraTokenHeaders) };
   const now = ctx.now ?? Date.now;
-  applyClientAuth(clientAuthParts(config.client, url, now()), headers, params);
-  ctx.redactor?.add(config.client.clientSecret, params.client_assertion, headers.authorization?.slice(6));
+  applyClientAuth(clientAuthParts(config.client, url, now(), method), headers, params);
+  ctx.redactor?.add(params.client_assertion, headers.authorization?.slice(6));
   let request: TokenRequest = { grantType, url, headers, params, bodyFormat: config.tokenBodyFormat ?? 'form' };
   if (ctx.beforeTokenRequest) request = (await ctx.beforeTokenRequest(request)) ?? request;
+  if (request.url !== url) checkEndpointUrl(request.url, 'The token URL', { allowHttpHosts: config.allowHttpHosts });
   request.headers['content-type'] = request.bodyFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
   const response = await sendWithRetry(
-    { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request) },
+    { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
     {
-      transport: ctx.transport ?? fetchTransport,
+      transport,
       timeoutMs: config.timeoutMs ?? 30_000,
       retry: resolveRetry(config.retry),
       retryStatuses: REPEATABLE_GRANTS.has(grantType) ? [429, 502, 503, 504] : [429, 503],

@@ -46,10 +46,14 @@ function describeBody(response: TransportResponse, kind: string): string {
   return `HTTP ${response.status} with ${kind === 'html' ? 'an HTML page' : kind === 'empty' ? 'an empty body' : 'a body that is not a token response'} (${type})`;
 }
 
-/** Seconds from `expires_in` as a number or numeric string; undefined when absent or nonsense. */
+/**
+ * Seconds from `expires_in` as a number or numeric string; undefined (lifetime unknown) when absent,
+ * nonsense, zero or negative: a token that is "already expired" on arrival would otherwise cost a
+ * token request per call.
+ */
 export function parseExpiresIn(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** RFC 6749 §5.1: token_type is case-insensitive; missing means Bearer (the common deviation). */

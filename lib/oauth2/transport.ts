@@ -1,8 +1,14 @@
-import { OAuth2TransportError, type OAuth2Phase } from './errors';
+import { declaredTooLarge, readCapped, ResponseTooLarge } from './body';
+import { OAuth2Error, OAuth2ResponseError, OAuth2TransportError, type OAuth2Phase } from './errors';
 import type { Redactor } from './redact';
 import type { RetryPolicy, Transport, TransportRequest, TransportResponse } from './types';
+import { safeUrl, scrubUrls } from './urls';
 
-/** The default transport: Node's global `fetch` (undici keeps connections alive). */
+/**
+ * The default transport: Node's global `fetch` (undici keeps connections alive). Never follows a
+ * redirect (a credential must not travel to another origin), and reads the body only up to the
+ * request's `maxResponseBytes`.
+ */
 export const fetchTransport: Transport = async (request) => {
   const response = await fetch(request.url, {
     method: request.method,
@@ -15,7 +21,13 @@ export const fetchTransport: Transport = async (request) => {
   response.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
-  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+  const limit = request.maxResponseBytes ?? Infinity;
+  if (declaredTooLarge(headers['content-length'], limit)) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLarge(response.status, limit);
+  }
+  const body = await readCapped(response.body as AsyncIterable<Uint8Array> | null, limit, response.status);
+  return { status: response.status, headers, body };
 };
 
 /** Parses `Retry-After` (seconds or HTTP date) into milliseconds; undefined when absent or bad. */
@@ -60,33 +72,43 @@ async function sendOnce(request: TransportRequest, options: SendOptions): Promis
   }, options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   try {
-    return await options.transport({ ...request, signal });
+    const response = await options.transport({ ...request, signal });
+    const limit = request.maxResponseBytes;
+    if (limit !== undefined && response.body.length > limit) throw new ResponseTooLarge(response.status, limit);
+    return response;
   } catch (cause) {
-    const host = safeHost(request.url);
-    throw new OAuth2TransportError(
-      {
-        code: timedOut ? 'timeout' : 'network_error',
-        phase: options.phase,
-        description: timedOut
-          ? `no answer from ${host} within ${options.timeoutMs} ms`
-          : `${request.method} to ${host} failed: ${(cause as Error)?.message ?? String(cause)}`,
-        retryable: true,
-        cause,
-      },
-      options.redactor,
-    );
+    throw transportFailure(cause, request, options, timedOut);
   } finally {
     clearTimeout(timer);
   }
 }
 
-function safeHost(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return 'the server';
+/** A typed, secret-free error for whatever a transport threw. */
+function transportFailure(cause: unknown, request: TransportRequest, options: SendOptions, timedOut: boolean): OAuth2Error {
+  if (cause instanceof OAuth2Error) return cause;
+  const where = safeUrl(request.url);
+  if (cause instanceof ResponseTooLarge) {
+    return new OAuth2ResponseError(
+      {
+        code: 'response_too_large',
+        phase: options.phase,
+        status: cause.status,
+        description: `the answer of ${where} is larger than ${cause.limit} bytes; the transfer was stopped`,
+      },
+      options.redactor,
+    );
   }
+  const code = (cause as { cause?: { code?: unknown } })?.cause?.code;
+  const reason = scrubUrls(`${String((cause as Error)?.message ?? cause)}${typeof code === 'string' ? ` (${code})` : ''}`).slice(0, 300);
+  return new OAuth2TransportError(
+    {
+      code: timedOut ? 'timeout' : 'network_error',
+      phase: options.phase,
+      description: timedOut ? `no answer from ${where} within ${options.timeoutMs} ms` : `${request.method} to ${where} failed: ${reason}`,
+      retryable: true,
+    },
+    options.redactor,
+  );
 }
 
 /**

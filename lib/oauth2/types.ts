@@ -2,7 +2,13 @@
 
 /** Where the client's credentials go on a token request. */
 export type ClientAuthMethod =
-  /** HTTP Basic with RFC 6749 §2.3.1 form-urlencoded id and secret (default). */
+  /**
+   * The default: RFC 8414 metadata when the server publishes it; otherwise encoded Basic, then (on
+   * `invalid_client`, when the raw form differs) raw Basic, then the body. The method that worked
+   * is remembered with the tokens.
+   */
+  | 'auto'
+  /** HTTP Basic with RFC 6749 §2.3.1 form-urlencoded id and secret. */
   | 'basic'
   /** HTTP Basic of the raw `id:secret` (compatibility with servers that do not decode). */
   | 'basic-raw'
@@ -15,10 +21,14 @@ export type ClientAuthMethod =
   /** RFC 7523 JWT assertion signed with the client secret (HS256). */
   | 'client_secret_jwt';
 
+/** A method `auto` can settle on. */
+export type ConcreteClientAuthMethod = Exclude<ClientAuthMethod, 'auto'>;
+
 export interface ClientCredentialsConfig {
   clientId: string;
   clientSecret?: string;
-  method: ClientAuthMethod;
+  /** Default `auto`. */
+  method?: ClientAuthMethod;
   /** PEM private key for `private_key_jwt`. */
   privateKey?: string;
   /** Signing algorithm for JWT methods. Default: RS256 (RSA key), ES256 (EC key), HS256 (secret). */
@@ -108,6 +118,22 @@ export interface OAuth2Config {
   retry?: RetryPolicy;
   /** Timeout of one HTTP request in ms. Default 30000. */
   timeoutMs?: number;
+  /**
+   * Largest API answer read, in bytes; a larger one ends in a `response_too_large` error. Default
+   * 64 MiB. Token endpoint answers have their own small, fixed limit.
+   */
+  maxResponseBytes?: number;
+  /**
+   * Hosts (exact, or `*.example.com`) that may be reached over plain http:. Every other endpoint and
+   * API URL must be https: (loopback excepted).
+   */
+  allowHttpHosts?: string[];
+  /**
+   * RFC 8414 / OpenID discovery for `auto` client authentication: true (default) looks at the
+   * issuer's (or the token URL origin's) well-known metadata once; false never does; a URL names
+   * the metadata document.
+   */
+  discovery?: boolean | string;
 }
 
 /** A normalised token set. `expiresAt` is absent when the lifetime is unknown. */
@@ -124,6 +150,8 @@ export interface TokenSet {
   idToken?: string;
   /** Values kept from the response by `responseMapping.extra`, plus non-token members. */
   extra?: Record<string, unknown>;
+  /** The client authentication that worked (kept so `auto` does not search again). */
+  clientAuthMethod?: ConcreteClientAuthMethod;
 }
 
 export interface TransportRequest {
@@ -132,6 +160,8 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  /** Stop reading (and fail with `ResponseTooLarge`) past this many body bytes. */
+  maxResponseBytes?: number;
 }
 
 export interface TransportResponse {

@@ -1,4 +1,5 @@
 import type { OAuth2Config } from '../oauth2/types';
+import { hostMatches, isLoopbackHost, OAuth2UrlRefusedError } from '../oauth2/urls';
 import { jsonOrThrow, requireHttpUrl, type AuthorizedFetch } from './http-json';
 
 /**
@@ -18,6 +19,53 @@ export const DEPLOYTEQ_SCOPES: ReadonlyArray<{ value: string; description: strin
   { value: 'crm.inbox.messages:update', description: 'Update inbox messages' },
   { value: 'crm.inbox.messages:delete', description: 'Delete inbox messages' },
 ];
+
+/**
+ * Hosts a Deployteq token may be sent to unless the credential says otherwise: the Deployteq
+ * (formerly Clang / CanopyDeploy) domains of its webhooks and auth servers (deployteq.md).
+ */
+export const DEPLOYTEQ_WEBHOOK_HOSTS: readonly string[] = ['webhook.myclang.com', '*.myclang.com', '*.clang.cloud', '*.deployteq.net', '*.canopydeploy.net'];
+
+export interface DeployteqWebhookPolicy {
+  /** The credential's auth host: a loopback auth host (a sandbox) allows loopback webhooks over http. */
+  authBaseUrl?: string;
+  /** Hosts the credential allows (exact or `*.domain`); default `DEPLOYTEQ_WEBHOOK_HOSTS`. */
+  allowedHosts?: readonly string[];
+  /** The endpoint configured on the node: its host is always allowed. */
+  configuredEndpoint?: string;
+}
+
+/**
+ * Where a Deployteq token may go: https only, to the configured endpoint's host or an allowed host;
+ * loopback (over http too) only when the auth host is loopback, as with the sandbox. Anything else
+ * is refused before a request is made.
+ */
+export function checkDeployteqWebhookUrl(endpoint: string, policy: DeployteqWebhookPolicy = {}): URL {
+  const url = requireHttpUrl(endpoint, 'The webhook endpoint');
+  if (url.username || url.password) throw new OAuth2UrlRefusedError('the webhook endpoint must not contain a user name or password');
+  let authHost = '';
+  try {
+    authHost = new URL(policy.authBaseUrl || DEPLOYTEQ_DEFAULT_AUTH_BASE_URL).hostname;
+  } catch {
+    authHost = '';
+  }
+  const sandbox = isLoopbackHost(authHost) && isLoopbackHost(url.hostname);
+  if (url.protocol !== 'https:' && !sandbox) throw new OAuth2UrlRefusedError(`the webhook endpoint must use https: (${url.hostname} over http: is refused)`, 'Deployteq webhooks are https: URLs; use the endpoint the webhook wizard shows.');
+  let configuredHost: string | undefined;
+  try {
+    configuredHost = policy.configuredEndpoint ? new URL(policy.configuredEndpoint).hostname : undefined;
+  } catch {
+    configuredHost = undefined;
+  }
+  const allowed = sandbox || url.hostname === configuredHost || hostMatches(url.hostname, policy.allowedHosts ?? DEPLOYTEQ_WEBHOOK_HOSTS);
+  if (!allowed) {
+    throw new OAuth2UrlRefusedError(
+      `the webhook host ${url.hostname} is not a Deployteq host and not in the credential's allowed hosts; the token was not sent`,
+      'Add the host to "Allowed webhook hosts" in the Deployteq credential if it really is your Deployteq webhook.',
+    );
+  }
+  return url;
+}
 
 export interface DeployteqSettings {
   clientId: string;
@@ -59,8 +107,14 @@ export interface WebhookResult {
  * POSTs a JSON body (one object, or an array the webhook loops over) to a Deployteq webhook with
  * the Bearer token. Any 2xx is success; errors carry Deployteq's message.
  */
-export async function triggerDeployteqWebhook(client: AuthorizedFetch, endpoint: string, body: unknown, signal?: AbortSignal): Promise<WebhookResult> {
-  const url = requireHttpUrl(endpoint, 'The webhook endpoint');
+export async function triggerDeployteqWebhook(
+  client: AuthorizedFetch,
+  endpoint: string,
+  body: unknown,
+  options: DeployteqWebhookPolicy & { signal?: AbortSignal } = {},
+): Promise<WebhookResult> {
+  const url = checkDeployteqWebhookUrl(endpoint, options);
+  const { signal } = options;
   if (body === undefined || body === null || typeof body !== 'object') {
     throw new TypeError('The webhook body must be a JSON object or an array of objects');
   }

@@ -1,4 +1,4 @@
-import { redact } from '../oauth2/redact';
+import { redact, redactJson } from '../oauth2/redact';
 import type { ApiRequest } from '../oauth2/token-manager';
 import type { TransportResponse } from '../oauth2/types';
 
@@ -8,7 +8,10 @@ export interface AuthorizedFetch {
   redact?(text: string): string;
 }
 
-/** A provider API answered with a non-2xx status. Carries the provider's message, redacted. */
+/**
+ * A provider API answered with a non-2xx status, or with something unusable (a page link that is
+ * not a URL). Carries the status and the provider's message, redacted.
+ */
 export class ProviderApiError extends Error {
   constructor(
     readonly provider: string,
@@ -47,7 +50,8 @@ export function jsonOrThrow(provider: string, response: TransportResponse, redac
   const body = parseJsonBody(response);
   if (response.status >= 200 && response.status < 300) return body;
   const clean = (text: string) => (redactor?.redact ? redactor.redact(text) : redact(text));
-  throw new ProviderApiError(provider, response.status, clean(messageOf(body)), typeof body === 'string' ? undefined : JSON.parse(clean(JSON.stringify(body ?? null))));
+  // redacted on the structure, never as text: any nesting, any string, stays valid and bounded
+  throw new ProviderApiError(provider, response.status, clean(messageOf(body)), typeof body === 'string' ? undefined : redactJson(body ?? null, clean));
 }
 
 /** Parses and checks a user-given http(s) URL; a clear error for anything else. */

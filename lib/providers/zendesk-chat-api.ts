@@ -1,4 +1,5 @@
-import { jsonOrThrow, type AuthorizedFetch } from './http-json';
+import { safeUrl } from '../oauth2/urls';
+import { jsonOrThrow, ProviderApiError, type AuthorizedFetch } from './http-json';
 import type { SlidingWindowLimiter } from './rate-limiter';
 
 export type Chat = Record<string, unknown> & { id: string };
@@ -30,14 +31,34 @@ export class ZendeskChatApi {
     this.base = new URL(apiBaseUrl.replace(/\/+$/, '') + '/');
   }
 
+  /** Status of the last answer (the page a `next_url` came from). */
+  private lastStatus = 200;
+
   /** GET a path relative to the API base (or an absolute next-page URL on the same origin). */
   async get(pathOrUrl: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const url = /^https?:/i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), this.base);
-    if (url.origin !== this.base.origin) throw new Error(`${PROVIDER}: refusing to follow a page link to another host (${url.origin})`);
+    const url = this.resolve(pathOrUrl);
     for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     await this.options.limiter?.acquire();
     const response = await this.client.fetch({ url: url.toString(), headers: { accept: 'application/json' }, signal: this.options.signal });
+    this.lastStatus = response.status;
     return jsonOrThrow(PROVIDER, response, this.client);
+  }
+
+  /** An API path, or a page link the API returned: only on the API's own origin, the token never leaves for another host. */
+  private resolve(pathOrUrl: unknown): URL {
+    if (typeof pathOrUrl !== 'string' || !pathOrUrl.trim()) throw this.badLink('a page link that is not a string');
+    let url: URL;
+    try {
+      url = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), this.base);
+    } catch {
+      throw this.badLink('a page link that is not a valid URL');
+    }
+    if (url.origin !== this.base.origin) throw this.badLink(`a page link to another host (${safeUrl(url.origin)}); it is not followed`);
+    return url;
+  }
+
+  private badLink(what: string): ProviderApiError {
+    return new ProviderApiError(PROVIDER, this.lastStatus, `the API answered with ${what}`, undefined);
   }
 
   account(): Promise<unknown> {

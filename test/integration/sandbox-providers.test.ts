@@ -44,7 +44,7 @@ describe('Deployteq', () => {
       config: deployteqOAuth2Config({ clientId: dt.clientId, clientSecret: dt.clientSecret as string, grant: 'client_credentials', authBaseUrl: base(), scopes: ['apps.webhook:execute', 'offline_access'] }),
       grant: { type: 'client_credentials' },
     });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => triggerDeployteqWebhook(manager, sb.webhookUrl('wh-1'), { email: `user${i}@example.test` })));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => triggerDeployteqWebhook(manager, sb.webhookUrl('wh-1'), { email: `user${i}@example.test` }, { authBaseUrl: base() })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const c = sb.counters;
     expect(c.tokenRequests).toBe(1);
@@ -59,7 +59,7 @@ describe('Deployteq', () => {
 
   it('an array body is one request with many records', async () => {
     const manager = new TokenManager({ config: deployteqOAuth2Config({ clientId: dt.clientId, clientSecret: dt.clientSecret as string, grant: 'client_credentials', authBaseUrl: base() }), grant: { type: 'client_credentials' } });
-    const result = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-2'), [{ a: 1 }, { a: 2 }, { a: 3 }]);
+    const result = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-2'), [{ a: 1 }, { a: 2 }, { a: 3 }], { authBaseUrl: base() });
     expect((result.body as { received: number }).received).toBe(3);
     expect(sb.counters.webhookRequests).toBe(1);
   });
@@ -72,7 +72,7 @@ describe('Deployteq', () => {
     expect(first.refreshToken).toBeTruthy();
     expect(first.scope).toBe('apps.webhook:execute offline_access');
     sb.expireAccessTokens('deployteq');
-    const result = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-3'), { email: 'after-refresh@example.test' });
+    const result = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-3'), { email: 'after-refresh@example.test' }, { authBaseUrl: base() });
     expect(result.status).toBe(200);
     expect(sb.counters.tokenRequestsByProviderGrant.deployteq.refresh_token).toBe(1);
     expect(saved).toHaveLength(2);
@@ -89,7 +89,7 @@ describe('Deployteq', () => {
     const tokens = await authorizeWith(manager, config);
     expect(tokens.refreshToken).toBeUndefined();
     sb.expireAccessTokens('deployteq');
-    await expect(triggerDeployteqWebhook(manager, sb.webhookUrl('wh-4'), { a: 1 })).rejects.toThrow(/no refresh token.*Reconnect/);
+    await expect(triggerDeployteqWebhook(manager, sb.webhookUrl('wh-4'), { a: 1 }, { authBaseUrl: base() })).rejects.toThrow(/no refresh token.*Reconnect/);
   });
 
   it('a denied consent comes back as access_denied', async () => {
@@ -102,11 +102,11 @@ describe('Deployteq', () => {
 
   it('webhook errors carry Deployteq\'s message; bad endpoints and bodies are refused before sending', async () => {
     const manager = new TokenManager({ config: deployteqOAuth2Config({ clientId: dt.clientId, clientSecret: dt.clientSecret as string, grant: 'client_credentials', authBaseUrl: base(), scopes: ['crm.customer:read'] }), grant: { type: 'client_credentials' } });
-    const error = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-5'), { a: 1 }).catch((e) => e);
+    const error = await triggerDeployteqWebhook(manager, sb.webhookUrl('wh-5'), { a: 1 }, { authBaseUrl: base() }).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderApiError);
     expect(error.status).toBe(403);
-    await expect(triggerDeployteqWebhook(manager, 'not a url', { a: 1 })).rejects.toThrow(/not a valid URL/);
-    await expect(triggerDeployteqWebhook(manager, sb.webhookUrl('x'), 'text')).rejects.toThrow(/JSON object or an array/);
+    await expect(triggerDeployteqWebhook(manager, 'not a url', { a: 1 }, { authBaseUrl: base() })).rejects.toThrow(/not a valid URL/);
+    await expect(triggerDeployteqWebhook(manager, sb.webhookUrl('x'), 'text', { authBaseUrl: base() })).rejects.toThrow(/JSON object or an array/);
     expect(() => deployteqOAuth2Config({ clientId: 'a', clientSecret: 'b', grant: 'client_credentials', scopes: ['admin'] })).toThrow(/Unknown Deployteq scope/);
   });
 });

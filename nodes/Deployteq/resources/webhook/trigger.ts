@@ -41,7 +41,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 		const indexes = groups[g];
 		const endpoint = this.getNodeParameter('endpointUrl', indexes[0]) as string;
 		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyForItem(this, i))) : bodyForItem(this, indexes[0]);
-		return await triggerDeployteqWebhook(client, endpoint, body, signal);
+		return await triggerDeployteqWebhook(client, endpoint, body, { signal });
 	});
 
 	const out: INodeExecutionData[] = [];
