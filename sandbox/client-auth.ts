@@ -21,7 +21,7 @@ function secretMatches(client: ClientRegistration, secret: string): boolean {
   return timingSafeEqual(digest(client.clientSecret), digest(secret));
 }
 
-function invalidClient(description: string, basicChallenge: boolean): OAuthError {
+export function invalidClient(description: string, basicChallenge: boolean): OAuthError {
   return new OAuthError(401, 'invalid_client', description, basicChallenge ? BASIC_CHALLENGE : {});
 }
 

@@ -49,6 +49,7 @@ export interface ResolvedConfig {
   logRequests: boolean;
   tokenDelayMs: Record<ProviderId, number>;
   genericExpiredTokenStyle: 'status-401' | 'body-400';
+  genericAuthMethods: Array<'client_secret_basic' | 'client_secret_post' | 'none'>;
 }
 
 function perProvider<T>(value: T): Record<ProviderId, T> {
@@ -85,6 +86,7 @@ export function defaultConfig(): ResolvedConfig {
     logRequests: false,
     tokenDelayMs: perProvider(0),
     genericExpiredTokenStyle: 'status-401',
+    genericAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
   };
 }
 
@@ -260,6 +262,11 @@ export function applyOptions(config: ResolvedConfig, input: unknown): ConfigChan
   if (o.genericExpiredTokenStyle !== undefined) {
     if (!['status-401', 'body-400'].includes(o.genericExpiredTokenStyle as string)) fail('genericExpiredTokenStyle must be status-401 or body-400');
     next.genericExpiredTokenStyle = o.genericExpiredTokenStyle;
+  }
+  if (o.genericAuthMethods !== undefined) {
+    const list = stringList('genericAuthMethods', o.genericAuthMethods);
+    if (!list.length || list.some((m) => !['client_secret_basic', 'client_secret_post', 'none'].includes(m))) fail('genericAuthMethods must list client_secret_basic, client_secret_post and/or none');
+    next.genericAuthMethods = list as ResolvedConfig['genericAuthMethods'];
   }
   if (o.port !== undefined) int('port', o.port, 0, 65535);
   if (o.maxLifetimeMs !== undefined) int('maxLifetimeMs', o.maxLifetimeMs, 1);

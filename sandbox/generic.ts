@@ -1,7 +1,7 @@
 // A standards-following OAuth 2.0 server for the generic client: every client-auth placement,
 // PKCE, password grant, rotation, an optional separate refresh endpoint and a protected /api/me.
 import { handleAuthorize, handleDecision, type AuthorizeSpec } from './authorize';
-import { authenticateAny } from './client-auth';
+import { authenticateAny, invalidClient, type ClientAuthResult } from './client-auth';
 import { issue, parseScope, redeemCode, refreshGrant, requireScope, type Issued } from './grants';
 import { OAuthError, sendJson } from './http-util';
 import { applyResourceFault, requireBearer } from './resource-auth';
@@ -103,9 +103,16 @@ const grants: Record<string, GrantHandler> = {
 const tokenSpec: TokenEndpointSpec = {
   provider: 'generic',
   counter: 'token',
-  authenticate: (req, form, st) => authenticateAny(req, form, st.config.clients.generic, st.config.genericBasicDecoding),
+  authenticate: (req, form, st) => allowedMethod(authenticateAny(req, form, st.config.clients.generic, st.config.genericBasicDecoding), st.config.genericAuthMethods),
   grants,
 };
+
+/** Refuses a client authentication method the server does not offer (`genericAuthMethods`). */
+function allowedMethod(result: ClientAuthResult, allowed: readonly string[]): ClientAuthResult {
+  const name = result.method === 'client_secret_basic_raw' ? 'client_secret_basic' : result.method;
+  if (!allowed.includes(name)) throw invalidClient(`This server does not accept ${name} client authentication (it offers ${allowed.join(', ')})`, allowed.includes('client_secret_basic'));
+  return result;
+}
 
 const refreshSpec: TokenEndpointSpec = { ...tokenSpec, counter: 'refresh', grants: { refresh_token: refreshHandler } };
 
@@ -141,7 +148,7 @@ function metadata(ctx: Ctx): void {
     token_endpoint: `${base}${GENERIC_PATHS.token}`,
     response_types_supported: ['code'],
     grant_types_supported: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: ctx.state.config.genericAuthMethods,
     code_challenge_methods_supported: ['S256', 'plain'],
     authorization_response_iss_parameter_supported: ctx.state.config.genericIssParameter,
   });

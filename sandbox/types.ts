@@ -136,6 +136,11 @@ export interface SandboxOptions {
    * 'body-400' (400 with {"error":"token_expired"}, as some providers do).
    */
   genericExpiredTokenStyle?: 'status-401' | 'body-400';
+  /**
+   * Generic provider: the client authentication methods its token endpoint accepts and its RFC 8414
+   * metadata lists (default client_secret_basic, client_secret_post, none).
+   */
+  genericAuthMethods?: Array<'client_secret_basic' | 'client_secret_post' | 'none'>;
 }
 
 export interface LastTokenRequest {

@@ -48,7 +48,8 @@ const HINTS: Record<string, (phase: OAuth2Phase) => string> = {
 };
 
 function hintFor(code: string, phase: OAuth2Phase): string | undefined {
-  return HINTS[code]?.(phase);
+  // own members only: a server may answer with any code, "__proto__" and "constructor" included
+  return Object.prototype.hasOwnProperty.call(HINTS, code) ? HINTS[code](phase) : undefined;
 }
 
 /** Base class of every error the engine throws. Messages never contain secrets or tokens. */

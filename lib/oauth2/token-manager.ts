@@ -6,7 +6,8 @@ import { Redactor } from './redact';
 import { refreshTokenRefused } from './refresh-policy';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
-import { fetchTransport, resolveRetry, sendWithRetry } from './transport';
+import { httpTransport } from './http-transport';
+import { resolveRetry, sendWithRetry } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -94,6 +95,9 @@ export interface ApiRequest {
 
 export type TokenState = 'empty' | 'valid' | 'stale' | 'reauthorization_required';
 
+/** Why a token request is made: the token is (nearly) expired, the API rejected it, or the caller asked. */
+type RenewReason = 'stale' | 'rejected' | 'forced';
+
 const INVALID_TOKEN_CHALLENGE = /\bBearer\b[^,]*?\berror\s*=\s*"?invalid_token"?/i;
 const INSUFFICIENT_SCOPE_CHALLENGE = /\berror\s*=\s*"?insufficient_scope"?/i;
 
@@ -147,7 +151,7 @@ export class TokenManager {
     if (this.reauthorization) throw this.reauthorization;
     const tokens = this.current;
     if (!options.forceRefresh && tokens && !this.isStale(tokens)) return tokens;
-    return this.obtain();
+    return this.obtain(options.forceRefresh ? 'forced' : 'stale');
   }
 
   async getAccessToken(): Promise<string> {
@@ -158,7 +162,7 @@ export class TokenManager {
   async refreshAfterRejection(rejected: TokenSet): Promise<TokenSet> {
     if (this.reauthorization) throw this.reauthorization;
     if (this.current && this.current.accessToken !== rejected.accessToken) return this.current;
-    return this.obtain();
+    return this.obtain('rejected');
   }
 
   /** Installs tokens from an authorization flow (or a host's store) and persists them via the hook. */
@@ -263,7 +267,7 @@ export class TokenManager {
     return sendWithRetry(
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.options.config.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES },
       {
-        transport: this.options.transport ?? fetchTransport,
+        transport: this.options.transport ?? httpTransport,
         timeoutMs: this.options.config.timeoutMs ?? 30_000,
         retry: resolveRetry(this.options.config.retry),
         retryStatuses: this.options.apiRetryStatuses ?? [429, 503],
@@ -282,28 +286,29 @@ export class TokenManager {
     return this.now() >= tokens.expiresAt - skew;
   }
 
-  private obtain(): Promise<TokenSet> {
+  private obtain(why: RenewReason): Promise<TokenSet> {
     if (!this.inflight) {
-      this.inflight = this.renew().finally(() => {
+      this.inflight = this.renew(why).finally(() => {
         this.inflight = undefined;
       });
     }
     return this.inflight;
   }
 
-  private async renew(): Promise<TokenSet> {
+  private async renew(why: RenewReason): Promise<TokenSet> {
     const before = this.current;
     const stored = await this.reloadNewer(before);
     if (stored) {
       this.current = stored;
-      // another instance already replaced the token this caller found stale or rejected
-      if (stored.accessToken && stored.accessToken !== before?.accessToken && !this.isStale(stored)) return stored;
+      // another instance already replaced the token this caller found stale; after a rejection
+      // or when forced, its refresh token (the newest) is used for a new one instead
+      if (why === 'stale' && stored.accessToken && stored.accessToken !== before?.accessToken && !this.isStale(stored)) return stored;
     }
     const previous = this.current;
     let next: TokenSet;
     let reason: TokenEventReason = 'refresh';
     if (previous?.refreshToken) {
-      const refreshed = await this.refreshWith(previous);
+      const refreshed = await this.refreshWith(previous, why);
       if (refreshed) {
         next = refreshed;
       } else if (this.canRunGrant()) {
@@ -331,7 +336,7 @@ export class TokenManager {
    * Refreshes with `tokens.refreshToken`. Undefined when the server refused the refresh token (it is
    * then dropped, never sent again) and the store has no newer one; other failures are thrown.
    */
-  private async refreshWith(tokens: TokenSet): Promise<TokenSet | undefined> {
+  private async refreshWith(tokens: TokenSet, why: RenewReason): Promise<TokenSet | undefined> {
     let current = tokens;
     for (let attempt = 0; attempt < 2; attempt++) {
       const refreshToken = current.refreshToken as string;
@@ -350,7 +355,7 @@ export class TokenManager {
         if (!stored?.refreshToken || stored.refreshToken === refreshToken) return undefined;
         this.current = stored;
         current = stored;
-        if (stored.accessToken && !this.isStale(stored)) return stored;
+        if (why === 'stale' && stored.accessToken && !this.isStale(stored)) return stored;
       }
     }
     return undefined;

@@ -4,7 +4,8 @@ import { OAuth2Error, type OAuth2Phase } from './errors';
 import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
-import { fetchTransport, resolveRetry, sendWithRetry } from './transport';
+import { httpTransport } from './http-transport';
+import { resolveRetry, sendWithRetry } from './transport';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -86,7 +87,7 @@ export async function requestToken(
   const refresh = grantType === 'refresh_token';
   const url = refresh ? config.refreshUrl || config.tokenUrl : config.tokenUrl;
   checkEndpointUrl(url, refresh && config.refreshUrl ? 'The refresh URL' : 'The token URL', { allowHttpHosts: config.allowHttpHosts });
-  const transport = ctx.transport ?? fetchTransport;
+  const transport = ctx.transport ?? httpTransport;
   const methods = await candidates(ctx, transport);
   const auto = (config.client.method ?? 'auto') === 'auto';
   const tried: ConcreteClientAuthMethod[] = [];

@@ -44,21 +44,8 @@ export class ZendeskChatApi {
     return jsonOrThrow(PROVIDER, response, this.client);
   }
 
-  /** An API path, or a page link the API returned: only on the API's own origin, the token never leaves for another host. */
   private resolve(pathOrUrl: unknown): URL {
-    if (typeof pathOrUrl !== 'string' || !pathOrUrl.trim()) throw this.badLink('a page link that is not a string');
-    let url: URL;
-    try {
-      url = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), this.base);
-    } catch {
-      throw this.badLink('a page link that is not a valid URL');
-    }
-    if (url.origin !== this.base.origin) throw this.badLink(`a page link to another host (${safeUrl(url.origin)}); it is not followed`);
-    return url;
-  }
-
-  private badLink(what: string): ProviderApiError {
-    return new ProviderApiError(PROVIDER, this.lastStatus, `the API answered with ${what}`, undefined);
+    return resolveApiUrl(this.base, pathOrUrl, this.lastStatus);
   }
 
   account(): Promise<unknown> {
@@ -155,6 +142,24 @@ export class ZendeskChatApi {
   getDepartment(id: string): Promise<unknown> {
     return this.get(`departments/${encodeURIComponent(requireId(id, 'department ID'))}`);
   }
+}
+
+/**
+ * An API path, or a page link (`next_url`) the API returned, resolved against the API base: only
+ * on the API's own origin, so the token never leaves for another host. Anything else is a
+ * `ProviderApiError` carrying `status`, the status of the answer the link came in.
+ */
+export function resolveApiUrl(base: URL, pathOrUrl: unknown, status: number): URL {
+  const bad = (what: string) => new ProviderApiError(PROVIDER, status, `the API answered with ${what}`, undefined);
+  if (typeof pathOrUrl !== 'string' || !pathOrUrl.trim()) throw bad('a page link that is not a string');
+  let url: URL;
+  try {
+    url = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), base);
+  } catch {
+    throw bad('a page link that is not a valid URL');
+  }
+  if (url.origin !== base.origin) throw bad(`a page link to another host (${safeUrl(url.origin)}); it is not followed`);
+  return url;
 }
 
 function requireId(value: string, what: string): string {

@@ -1,5 +1,5 @@
 import { createPublicKey, createHmac, generateKeyPairSync, verify } from 'node:crypto';
-import { applyClientAuth, clientAuthParts, formEncode, JWT_BEARER_ASSERTION_TYPE } from '../../lib/oauth2/client-auth';
+import { applyClientAuth, basicFormsDiffer, clientAuthCandidates, clientAuthParts, formEncode, JWT_BEARER_ASSERTION_TYPE } from '../../lib/oauth2/client-auth';
 import { OAuth2ConfigError } from '../../lib/oauth2/errors';
 
 const SECRET = 'a+b%c:d&e/f g';
@@ -91,5 +91,30 @@ describe('client authentication placement', () => {
 
   it('formEncode follows the form-urlencoded serializer', () => {
     expect(formEncode('a b+c')).toBe('a+b%2Bc');
+  });
+});
+
+describe('auto client authentication: the order of methods tried (issue #8 item 17)', () => {
+  const client = (clientId: string, clientSecret?: string, extra = {}) => ({ clientId, clientSecret, ...extra });
+  it('without metadata: encoded Basic, then raw Basic only when it differs, then the body', () => {
+    expect(clientAuthCandidates(client('app', 'Az~+/=@:secret'))).toEqual(['basic', 'basic-raw', 'body']);
+    expect(clientAuthCandidates(client('user@example.com', 'plainsecret'))).toEqual(['basic', 'basic-raw', 'body']);
+    expect(clientAuthCandidates(client('app', 'plainsecret123'))).toEqual(['basic', 'body']);
+  });
+  it('with RFC 8414 metadata: what the server lists, Basic before body', () => {
+    expect(clientAuthCandidates(client('app', 'a+b'), ['client_secret_post'])).toEqual(['body']);
+    expect(clientAuthCandidates(client('app', 'a+b'), ['client_secret_basic', 'client_secret_post'])).toEqual(['basic', 'basic-raw', 'body']);
+    expect(clientAuthCandidates(client('app', 'ab'), ['client_secret_jwt'])).toEqual(['client_secret_jwt']);
+    expect(clientAuthCandidates(client('app', 'ab'), ['private_key_jwt'])).toEqual(['basic', 'body']);
+  });
+  it('no secret means none; a private key means private_key_jwt; an explicit method is the only one', () => {
+    expect(clientAuthCandidates(client('pub'))).toEqual(['none']);
+    expect(clientAuthCandidates(client('app', 'x', { privateKey: 'PEM' }))).toEqual(['private_key_jwt']);
+    expect(clientAuthCandidates(client('app', 'a+b', { method: 'basic' }))).toEqual(['basic']);
+    expect(basicFormsDiffer(client('app', 'plain'))).toBe(false);
+  });
+  it('auto (or no method) authenticates like its first candidate', () => {
+    const parts = clientAuthParts({ clientId: 'id', clientSecret: 'a+b' }, 'https://as/token');
+    expect(decodeBasic(parts.headers.authorization)).toBe('id:a%2Bb');
   });
 });

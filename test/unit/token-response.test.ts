@@ -103,3 +103,10 @@ describe('token response normalisation (quirk table)', () => {
     expect(getPath({ a: [{ b: 1 }] }, 'a.0.b')).toBe(1);
   });
 });
+
+describe('expires_in of zero or less is "lifetime unknown" (issue #8 item 15)', () => {
+  it.each([0, -5, '0', '-1'])('expires_in %p', (value) => {
+    expect(parseExpiresIn(value)).toBeUndefined();
+    expect(norm(res(200, JSON.stringify({ access_token: 'AT', expires_in: value }))).expiresAt).toBeUndefined();
+  });
+});
