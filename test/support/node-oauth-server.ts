@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const OAuth2Server = require('@node-oauth/oauth2-server');
 
 export interface NodeOAuthServer {

@@ -9,7 +9,7 @@ const path = require('node:path');
 const engine = require(path.join(__dirname, '..', '..', '..', 'dist', 'lib', 'oauth2'));
 
 async function measure(run) {
-  global.gc();
+  globalThis.gc();
   await new Promise((resolve) => setTimeout(resolve, 20)); // let the collector's own work settle
   const before = process.memoryUsage().rss;
   let peak = before;
