@@ -7,7 +7,9 @@ import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
 /**
  * `deployteq-webhook`: POSTs msg.payload (an object or an array of objects) to a Deployteq webhook
  * with the Bearer token of a `deployteq-oauth2` config node. Endpoint: the node's setting, or
- * msg.url when the setting is empty. Output: msg.payload (the answer), msg.statusCode, msg.headers.
+ * msg.url when the setting is empty; the token is sent only over https to the node's endpoint host
+ * or to a host the config node allows (default: Deployteq's domains). Output: msg.payload (the
+ * answer), msg.statusCode, msg.headers.
  */
 export = function (RED: RED): void {
   RED.nodes.registerType('deployteq-webhook', function (this: RedNode, def: NodeDefinition) {
@@ -24,7 +26,8 @@ export = function (RED: RED): void {
         redact = (text) => manager.redact(text);
         const url = endpoint || (typeof msg.url === 'string' ? msg.url : '');
         if (!url) throw new Error('No webhook endpoint: set it on the node or pass msg.url');
-        const result = await triggerDeployteqWebhook(manager, url, msg.payload);
+        // the token goes only to the node's endpoint host or to the hosts the config node allows
+        const result = await triggerDeployteqWebhook(manager, url, msg.payload, { ...connection.built?.webhookPolicy, configuredEndpoint: endpoint || undefined });
         msg.payload = result.body;
         msg.statusCode = result.status;
         msg.headers = result.headers;

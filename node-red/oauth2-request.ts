@@ -1,3 +1,4 @@
+import { hostList, hostMatches, OAuth2UrlRefusedError } from '../lib/oauth2/urls';
 import { parseJsonBody } from '../lib/providers/http-json';
 import { handleInput } from './common/action';
 import { connectionOf } from './common/config-node';
@@ -10,7 +11,8 @@ const SKIPPED_HEADERS = new Set(['authorization', 'host', 'content-length', 'tra
 /**
  * `oauth2-request`: an HTTP request like the core `http request` node, authenticated by an
  * `oauth2-client` config node (token placement, proactive and reactive refresh from the engine).
- * Method: the setting or msg.method ("use"); URL: the setting or msg.url; headers: msg.headers;
+ * Method: the setting or msg.method ("use"); URL: the setting or msg.url (only to the hosts the node
+ * lists, or any host when "Any host" is ticked: the token goes where the URL points); headers: msg.headers;
  * body: msg.payload (string / Buffer as is, anything else as JSON). Output: msg.payload (text,
  * Buffer or parsed JSON), msg.statusCode, msg.headers, msg.responseUrl.
  */
@@ -20,6 +22,9 @@ export = function (RED: RED): void {
     const node: RedNode = this; // eslint-disable-line @typescript-eslint/no-this-alias
     const ret = ['txt', 'bin', 'obj'].includes(String(def.ret)) ? String(def.ret) : 'txt';
     const failOnError = def.failOnError === true || def.failOnError === 'true';
+    const configuredUrl = typeof def.url === 'string' ? def.url.trim() : '';
+    const anyHost = def.anyHost === true || def.anyHost === 'true';
+    const allowedHosts = hostList(def.allowedHosts);
     let redact: ((t: string) => string) | undefined;
     handleInput(
       node,
@@ -29,7 +34,7 @@ export = function (RED: RED): void {
         redact = (t) => manager.redact(t);
         const method = (def.method && def.method !== 'use' ? String(def.method) : String(msg.method ?? 'GET')).toUpperCase();
         if (!METHODS.includes(method)) throw new Error(`Unsupported method ${method}`);
-        const url = (typeof def.url === 'string' && def.url.trim()) || (typeof msg.url === 'string' ? msg.url : '');
+        const url = configuredUrl || (typeof msg.url === 'string' ? msg.url : '');
         if (!url) throw new Error('No URL: set it on the node or pass msg.url');
         let parsed: URL;
         try {
@@ -38,6 +43,12 @@ export = function (RED: RED): void {
           throw new Error('The URL is not valid');
         }
         if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('The URL must be http(s)');
+        if (!configuredUrl && !anyHost && !hostMatches(parsed.hostname, allowedHosts)) {
+          throw new OAuth2UrlRefusedError(
+            `msg.url points at ${parsed.hostname}, which this node does not allow; nothing was sent`,
+            'Set the URL on the node, list the host under "Hosts for msg.url", or tick "Any host" if every host that can reach msg.url may receive this token.',
+          );
+        }
         const headers: Record<string, string> = {};
         if (msg.headers && typeof msg.headers === 'object') {
           for (const [name, value] of Object.entries(msg.headers as Record<string, unknown>)) {

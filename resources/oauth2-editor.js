@@ -31,6 +31,30 @@
     return { settings: settings, credentials: credentials };
   }
 
+  var AUTH_LABELS = {
+    basic: 'Basic header (RFC 6749 encoded)',
+    'basic-raw': 'Basic header (raw)',
+    body: 'in the request body',
+    none: 'none (public client)',
+    private_key_jwt: 'private_key_jwt',
+    client_secret_jwt: 'client_secret_jwt',
+  };
+
+  function authLine(method) {
+    return method ? '<br>Client authentication: <span class="oauth2-client-auth">' + RED.utils.sanitize(AUTH_LABELS[method] || method) + '</span>' : '';
+  }
+
+  /** Only http(s) pages are ever opened or linked: never javascript:, data:, file: or vbscript:. */
+  function safeHttpUrl(value) {
+    if (typeof value !== 'string') return null;
+    try {
+      var url = new URL(value, window.location.href);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function when(ts) {
     if (!ts) return 'unknown (refreshed when rejected)';
     return new Date(ts).toLocaleString();
@@ -53,7 +77,7 @@
       return show(box, 'authorized', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Authorized' +
         '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(t.scope || '(not reported)') + '</span>' +
         '<br>Access token expires: ' + RED.utils.sanitize(when(t.expiresAt)) +
-        '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' : 'no'));
+        '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' : 'no') + authLine(t.clientAuthMethod));
     }
     return show(box, 'empty', 'Not authorized yet.');
   }
@@ -114,9 +138,14 @@
       show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Starting…');
       post(route(type, node.id, 'authorize'), body)
         .done(function (data) {
-          var w = window.open(data.authorizeUrl, '_blank');
+          var target = safeHttpUrl(data && data.authorizeUrl);
+          if (!target) {
+            show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> The authorization URL is not an http(s) URL; it was not opened.');
+            return;
+          }
+          var w = window.open(target, '_blank');
           if (w) { try { w.opener = null; } catch { /* ignore */ } }
-          else show(box, 'pending', 'Open <a target="_blank" rel="noopener" href="' + RED.utils.sanitize(data.authorizeUrl) + '">the provider\'s page</a> to continue.');
+          else show(box, 'pending', 'Open <a target="_blank" rel="noopener noreferrer" href="' + RED.utils.sanitize(target) + '">the provider\'s page</a> to continue.');
           poll(type, node.id, box, Date.now());
         })
         .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
@@ -128,11 +157,11 @@
         .done(function (data) {
           show(box, 'tested', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Token received' +
             '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(data.scope || '(not reported)') + '</span>' +
-            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s'));
+            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s') + authLine(data.clientAuthMethod));
         })
         .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
     });
   }
 
-  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl };
+  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl };
 })();

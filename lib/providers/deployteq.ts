@@ -37,8 +37,8 @@ export interface DeployteqWebhookPolicy {
 
 /**
  * Where a Deployteq token may go: https only, to the configured endpoint's host or an allowed host;
- * loopback (over http too) only when the auth host is loopback, as with the sandbox. Anything else
- * is refused before a request is made.
+ * a loopback host (over http too) only when it is the auth host itself, as with the sandbox.
+ * Anything else is refused before a request is made.
  */
 export function checkDeployteqWebhookUrl(endpoint: string, policy: DeployteqWebhookPolicy = {}): URL {
   const url = requireHttpUrl(endpoint, 'The webhook endpoint');
@@ -49,7 +49,8 @@ export function checkDeployteqWebhookUrl(endpoint: string, policy: DeployteqWebh
   } catch {
     authHost = '';
   }
-  const sandbox = isLoopbackHost(authHost) && isLoopbackHost(url.hostname);
+  // a local test server (the sandbox): its own loopback host only, plain http allowed
+  const sandbox = isLoopbackHost(authHost) && url.hostname === authHost;
   if (url.protocol !== 'https:' && !sandbox) throw new OAuth2UrlRefusedError(`the webhook endpoint must use https: (${url.hostname} over http: is refused)`, 'Deployteq webhooks are https: URLs; use the endpoint the webhook wizard shows.');
   let configuredHost: string | undefined;
   try {

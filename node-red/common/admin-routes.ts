@@ -17,9 +17,9 @@ import { OAuth2Error } from '../../lib/oauth2/errors';
 import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizations';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { BUILDERS, CONFIG_TYPES, CREDENTIALS, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { connectionFor, safeMessage, storedSummary, summarise, type TokenSummary } from './connection';
-import type { AdminRequest, AdminResponse, Handler, RED } from './red';
+import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
 import { tokenStoreFor } from './token-store';
 
 export const ROUTE_PREFIX = 'oauth2-connectors';
@@ -83,18 +83,96 @@ function bodyOf(req: AdminRequest): { settings?: Settings; credentials?: Credent
   return body && typeof body === 'object' ? (body as { settings?: Settings; credentials?: Credentials; redirectUri?: string }) : {};
 }
 
-/** Typed-in secrets from the dialog win; the placeholder or an empty field means "the deployed one". */
-function mergeCredentials(RED: RED, type: ConfigType, id: string, typed: Credentials | undefined): Credentials {
-  const stored = (RED.nodes.getCredentials(id) ?? {}) as Credentials;
-  const out: Credentials = {};
-  for (const field of Object.keys(CREDENTIALS[type])) {
-    const value = typed?.[field];
-    out[field] = typeof value === 'string' && value !== '' && value !== PLACEHOLDER ? value : stored[field];
-  }
-  return out;
+/** The deployed definition of node `id` (settings, type), started or not; undefined when not deployed. */
+function deployedDefinition(RED: RED, id: string): NodeDefinition | undefined {
+  let found: NodeDefinition | undefined;
+  RED.nodes.eachNode?.((node) => {
+    if (node.id === id) found = node;
+  });
+  return found;
 }
 
-function checkRedirectUri(RED: RED, value: unknown): string {
+/**
+ * The deployed config node `id` of exactly this type, if any, as the configuration a deploy built
+ * from it. An id that belongs to a node of another type (a core node, another config type) is
+ * refused: its stored secrets and its token store are not this route's to use.
+ */
+function deployedNode(RED: RED, type: ConfigType, id: string): { built?: BuiltConfig } | undefined {
+  const definition = deployedDefinition(RED, id);
+  const node = RED.nodes.getNode(id) as { type?: unknown } | null;
+  const connection = connectionFor(id);
+  const types = [definition?.type, node?.type, connection?.type].filter((t) => t !== undefined);
+  if (types.some((t) => t !== type)) throw new TypeError(`node ${id} is not a ${type} configuration`);
+  if (definition) {
+    try {
+      return { built: BUILDERS[type](definition as Settings, (RED.nodes.getCredentials(id) ?? {}) as Credentials) };
+    } catch {
+      return {};
+    }
+  }
+  return connection ? { built: connection.built } : undefined;
+}
+
+/**
+ * The configuration of an editor request: the dialog's settings, its typed-in secrets, and for the
+ * fields left empty (or the placeholder) the deployed node's stored ones. Stored secrets are lent
+ * only to an existing node of exactly this type, and only with its deployed endpoints: a request
+ * that changes an endpoint must carry the secrets itself.
+ */
+function buildFromRequest(RED: RED, type: ConfigType, id: string, body: { settings?: Settings; credentials?: Credentials }): BuiltConfig {
+  const deployed = deployedNode(RED, type, id);
+  const stored = deployed ? ((RED.nodes.getCredentials(id) ?? {}) as Credentials) : {};
+  const credentials: Credentials = {};
+  const borrowed: string[] = [];
+  for (const [field, spec] of Object.entries(CREDENTIALS[type])) {
+    const typed = body.credentials?.[field];
+    if (typeof typed === 'string' && typed !== '' && typed !== PLACEHOLDER) {
+      credentials[field] = typed;
+    } else if (stored[field]) {
+      credentials[field] = stored[field];
+      if (spec.type === 'password') borrowed.push(field);
+    }
+  }
+  const built = BUILDERS[type](body.settings ?? {}, credentials);
+  if (borrowed.length) {
+    const again = `type the ${borrowed.join(', ')} again: stored secrets are used only with the deployed endpoints`;
+    if (!deployed?.built) throw new TypeError(`the deployed configuration is not valid; ${again}`);
+    const now = endpointsOf(built);
+    const then = endpointsOf(deployed.built);
+    if (now.some((value, i) => value !== then[i])) throw new TypeError(`the endpoints differ from the deployed ones; ${again}`);
+  }
+  return built;
+}
+
+/** The origin the editor was reached at: the browser's Origin header, else the Host it asked for. */
+function editorOrigin(req: AdminRequest): string | undefined {
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && /^https?:\/\/[^/]+$/i.test(origin)) return origin.toLowerCase();
+  const host = req.headers.host;
+  if (typeof host !== 'string' || !host) return undefined;
+  const protocol = req.protocol === 'https' ? 'https' : 'http';
+  try {
+    return new URL(`${protocol}://${host}`).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Origins an admin allowed in settings.js (`oauth2Connectors: { redirectOrigins: [...] }`) for a reverse proxy. */
+function configuredOrigins(RED: RED): string[] {
+  const section = RED.settings.oauth2Connectors as { redirectOrigins?: unknown } | undefined;
+  const list = section?.redirectOrigins;
+  const values = Array.isArray(list) ? list : typeof list === 'string' ? [list] : [];
+  return values.flatMap((value) => {
+    try {
+      return [new URL(String(value)).origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function checkRedirectUri(RED: RED, req: AdminRequest, value: unknown): string {
   if (typeof value !== 'string' || !value) throw new TypeError('the redirect URI is missing');
   let url: URL;
   try {
@@ -105,6 +183,13 @@ function checkRedirectUri(RED: RED, value: unknown): string {
   const expected = adminRoot(RED) + CALLBACK_PATH;
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== expected || url.search || url.hash || url.username || url.password) {
     throw new TypeError(`the redirect URI must be <editor address>${expected}`);
+  }
+  const editor = editorOrigin(req);
+  const configured = configuredOrigins(RED);
+  if (url.origin !== editor && !configured.includes(url.origin)) {
+    throw new TypeError(
+      `the redirect URI must be on the editor's own origin (${editor ?? 'unknown'}) or on an origin listed in settings.js under oauth2Connectors.redirectOrigins (${configured.length ? configured.join(', ') : 'none listed'}); ${url.origin} is neither`,
+    );
   }
   return url.toString();
 }
@@ -142,10 +227,12 @@ export function registerAdminRoutes(RED: RED): void {
       let request: PendingAuthorization;
       let built: BuiltConfig;
       try {
-        const redirectUri = checkRedirectUri(RED, body.redirectUri);
-        built = BUILDERS[type](body.settings ?? {}, mergeCredentials(RED, type, id, body.credentials));
+        const redirectUri = checkRedirectUri(RED, req, body.redirectUri);
+        built = buildFromRequest(RED, type, id, body);
         if (built.grantType !== 'authorization_code') throw new TypeError('"Authorize" is for the authorization code grant; use "Test" for this grant');
         request = createAuthorizationRequest(built.config, { redirectUri, ttlMs: PENDING_TTL_MS });
+        // the editor opens this URL: only http(s), whatever the settings said
+        if (!/^https?:\/\//i.test(request.url)) throw new TypeError('the authorization URL must be an https: URL');
       } catch (error) {
         fail(res, error);
         return;
@@ -165,7 +252,7 @@ export function registerAdminRoutes(RED: RED): void {
       const body = bodyOf(req);
       let manager: TokenManager;
       try {
-        const built = BUILDERS[type](body.settings ?? {}, mergeCredentials(RED, type, id, body.credentials));
+        const built = buildFromRequest(RED, type, id, body);
         if (built.grantType !== 'client_credentials' && built.grantType !== 'password') throw new TypeError('"Test" is for the client credentials and password grants; use "Authorize" for this grant');
         manager = new TokenManager({ config: built.config, grant: built.grant });
       } catch (error) {
@@ -175,7 +262,7 @@ export function registerAdminRoutes(RED: RED): void {
       manager.getTokens().then(
         (tokens) => {
           const lifetime = tokens.expiresAt !== undefined && tokens.obtainedAt !== undefined ? Math.round((tokens.expiresAt - tokens.obtainedAt) / 1000) : null;
-          json(res, 200, { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken });
+          json(res, 200, { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken, clientAuthMethod: tokens.clientAuthMethod ?? null });
         },
         (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
       );

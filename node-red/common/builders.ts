@@ -4,9 +4,11 @@
  * "Authorize" and "Test" use exactly what a deploy would use.
  */
 import { createHash } from 'node:crypto';
-import type { GrantSpec } from '../../lib/oauth2/token-manager';
+import { validateConfig } from '../../lib/oauth2/config';
+import type { GrantSpec, ReactiveRefreshOptions } from '../../lib/oauth2/token-manager';
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidation } from '../../lib/oauth2/types';
-import { deployteqOAuth2Config } from '../../lib/providers/deployteq';
+import { hostList } from '../../lib/oauth2/urls';
+import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
 
 export type Settings = Record<string, unknown>;
@@ -25,7 +27,15 @@ export interface BuiltConfig {
   /** Binds stored tokens to this client: type, client id, token URL, grant and seed. */
   fingerprint: string;
   /** Token manager options beyond the configuration (generic client). */
-  manager?: { refreshSkewMs?: number; reactiveStatuses?: number[] };
+  manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
+  /** Deployteq: where the webhook node may send the token. */
+  webhookPolicy?: DeployteqWebhookPolicy;
+}
+
+/** The URLs a configuration sends its credentials to: stored secrets are lent only to these. */
+export function endpointsOf(built: BuiltConfig): string[] {
+  const c = built.config;
+  return [c.tokenUrl, c.refreshUrl ?? '', c.authorizationUrl ?? '', typeof c.discovery === 'string' ? c.discovery : '', c.issuer ?? '', built.apiBaseUrl ?? '', (c.allowHttpHosts ?? []).join(',')];
 }
 
 export const CONFIG_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'] as const;
@@ -139,7 +149,15 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
     authBaseUrl: str(settings.authBaseUrl) || undefined,
     scopes: scopesOf(settings.scopes),
   });
-  return { config, grant: grantSpec(grantType, creds), grantType, fingerprint: fingerprint(['deployteq-oauth2', clientId, config.tokenUrl, grantType]) };
+  validateConfig(config);
+  const allowedHosts = settings.allowedHosts === undefined ? [...DEPLOYTEQ_WEBHOOK_HOSTS] : hostList(settings.allowedHosts);
+  return {
+    config,
+    grant: grantSpec(grantType, creds),
+    grantType,
+    fingerprint: fingerprint(['deployteq-oauth2', clientId, config.tokenUrl, grantType]),
+    webhookPolicy: { authBaseUrl: str(settings.authBaseUrl) || undefined, allowedHosts },
+  };
 }
 
 export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltConfig {
@@ -154,17 +172,30 @@ export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltC
     baseUrl: str(settings.baseUrl) || undefined,
     scopes: scopesOf(settings.scopes),
   });
+  validateConfig(config);
   return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]) };
 }
 
-const CLIENT_AUTH: ClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+const CLIENT_AUTH: ClientAuthMethod[] = ['auto', 'basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+
+/** "Token rejected" rules of the generic client: statuses, and a rule on the error body. */
+function reactiveOf(settings: Settings): ReactiveRefreshOptions | undefined {
+  const statuses = statusList(settings.rejectedStatuses);
+  const path = str(settings.rejectedBodyPath);
+  const values = str(settings.rejectedBodyValues).split(',').map((v) => v.trim()).filter(Boolean);
+  if (path && !values.length) throw new TypeError('The "token rejected" body rule needs at least one value (comma separated)');
+  if (!path && values.length) throw new TypeError('The "token rejected" body rule needs a JSON path');
+  if (!statuses && !path) return undefined;
+  return { statuses, body: path ? { path, values } : undefined };
+}
 
 export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfig {
   const grantType = (['authorization_code', 'client_credentials', 'password', 'refresh_token'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
   const clientId = str(settings.clientId);
   const tokenUrl = str(settings.tokenUrl);
   if (!tokenUrl) throw new TypeError('The token URL is empty');
-  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? 'basic';
+  // flows saved before "auto" existed carry their method; new configurations default to auto
+  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? 'auto';
   const mapping: ResponseMapping = {};
   for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope'] as const) {
     const p = str(settings[`${name}Path`]);
@@ -208,7 +239,10 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
       ? undefined
       : { maxRetries: num(settings.maxRetries), maxDelayMs: num(settings.maxRetryWaitSec) === undefined ? undefined : (num(settings.maxRetryWaitSec) as number) * 1000 },
     timeoutMs: num(settings.timeoutSec) === undefined ? undefined : (num(settings.timeoutSec) as number) * 1000,
+    maxResponseBytes: num(settings.maxResponseMB) === undefined ? undefined : Math.round((num(settings.maxResponseMB) as number) * 1024 * 1024),
+    allowHttpHosts: hostList(settings.allowHttpHosts),
   };
+  validateConfig(config);
   const seed = grantType === 'refresh_token' || grantType === 'authorization_code' ? creds.refreshToken || undefined : undefined;
   if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
   const seedHash = seed ? createHash('sha256').update(seed).digest('hex') : undefined;
@@ -219,7 +253,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     seedRefreshToken: seed,
     manager: {
       refreshSkewMs: num(settings.refreshSkewSec) === undefined ? undefined : (num(settings.refreshSkewSec) as number) * 1000,
-      reactiveStatuses: statusList(settings.rejectedStatuses),
+      reactive: reactiveOf(settings),
     },
     fingerprint: fingerprint(['oauth2-client', clientId, tokenUrl, grantType === 'refresh_token' ? 'authorization_code' : grantType, seedHash]),
   };

@@ -10,7 +10,7 @@ import type { TokenSet } from '../../lib/oauth2/types';
 import { SlidingWindowLimiter } from '../../lib/providers/rate-limiter';
 import { BUILDERS, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { NodeDefinition, RED, RedNode } from './red';
-import { tokenStoreFor, type StoredEntry, type TokenStore } from './token-store';
+import { tokenStoreFor, type TokenStore } from './token-store';
 
 export interface TokenSummary {
   authorized: boolean;
@@ -20,10 +20,34 @@ export interface TokenSummary {
   obtainedAt?: number;
   hasRefreshToken: boolean;
   tokenType?: string;
+  /** The client authentication that worked (what `auto` settled on). */
+  clientAuthMethod?: string;
   message?: string;
 }
 
 const connections = new Map<string, Connection>();
+
+/**
+ * Config nodes being replaced (deploy, "Restart Flows") whose token request may still be running:
+ * their successor waits for it (bounded) before it reads the store, so it never refreshes with a
+ * refresh token its predecessor has just spent.
+ */
+const draining = new Map<string, Promise<unknown>>();
+
+/** How long a closing config node waits for its token request to finish (Node-RED allows 15 s). */
+export const CLOSE_WAIT_MS = 10_000;
+/** How long a successor waits, at most, for a predecessor still refreshing after that. */
+const HANDOVER_WAIT_MS = 60_000;
+
+function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.then(() => undefined, () => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 
 export function connectionFor(id: string): Connection | undefined {
   return connections.get(id);
@@ -38,6 +62,7 @@ export function summarise(tokens: TokenSet | undefined, state: TokenSummary['sta
     obtainedAt: tokens?.obtainedAt,
     hasRefreshToken: !!tokens?.refreshToken,
     tokenType: tokens?.tokenType,
+    clientAuthMethod: tokens?.clientAuthMethod,
   };
 }
 
@@ -56,6 +81,7 @@ export class Connection {
   readonly limiter = new SlidingWindowLimiter(200, 60_000);
   private readonly store: TokenStore;
   private reauthorizationRequired = false;
+  private reauthorizationReason = 'the stored refresh token was rejected earlier';
   private closed = false;
   private readonly startedAt = Date.now();
 
@@ -67,39 +93,62 @@ export class Connection {
   ) {
     this.store = tokenStoreFor(RED.settings);
     let built: BuiltConfig | undefined;
+    let manager: TokenManager | undefined;
     let configError: string | undefined;
     try {
       built = BUILDERS[type](settings as Settings, (node.credentials ?? {}) as Credentials);
+      manager = this.createManager(built);
     } catch (error) {
       configError = safeMessage(error);
+      built = undefined;
     }
     this.built = built;
+    this.manager = manager;
     this.configError = configError;
-    if (built) {
-      const stored = this.loadStored(built);
-      let tokens = stored?.tokens;
-      if (!tokens && built.seedRefreshToken) tokens = { accessToken: '', tokenType: 'Bearer', refreshToken: built.seedRefreshToken, expiresAt: 0, obtainedAt: 0 };
-      this.reauthorizationRequired = !!stored?.reauthorizationRequired;
-      this.manager = new TokenManager({
-        config: built.config,
-        grant: built.grant,
-        tokens,
-        refreshSkewMs: built.manager?.refreshSkewMs,
-        reactive: built.manager?.reactiveStatuses ? { statuses: built.manager.reactiveStatuses } : undefined,
-        hooks: {
-          onTokens: (next) => this.persist(next, false),
-          onError: (error) => this.onError(error),
-        },
-      });
-    }
     connections.set(node.id, this);
     this.showStatus();
   }
 
-  private loadStored(built: BuiltConfig): StoredEntry | undefined {
+  private createManager(built: BuiltConfig): TokenManager {
+    const { entry, unreadable } = this.store.load(this.node.id);
+    const stored = entry && entry.fingerprint === built.fingerprint ? entry : undefined;
+    let tokens = stored?.tokens;
+    if (unreadable) {
+      // never fall back to a typed-in refresh token when a newer, unreadable one exists
+      this.RED.log.warn(`[${this.type}:${this.node.id}] ${this.label()}: the stored tokens could not be read (${unreadable}); ${built.grantType === 'authorization_code' || built.grantType === 'refresh_token' ? 'authorize again' : 'a new token will be requested'}`);
+      if (built.grantType === 'authorization_code' || built.grantType === 'refresh_token') {
+        this.reauthorizationRequired = true;
+        this.reauthorizationReason = 'the stored tokens could not be read (wrong credential key or a damaged file)';
+      }
+    } else if (!tokens && built.seedRefreshToken) {
+      tokens = { accessToken: '', tokenType: 'Bearer', refreshToken: built.seedRefreshToken, expiresAt: 0, obtainedAt: 0 };
+    }
+    if (stored?.reauthorizationRequired) this.reauthorizationRequired = true;
+    return new TokenManager({
+      config: built.config,
+      grant: built.grant,
+      tokens,
+      refreshSkewMs: built.manager?.refreshSkewMs,
+      reactive: built.manager?.reactive,
+      hooks: {
+        onTokens: (next) => this.persist(next, false),
+        onError: (error) => this.onError(error),
+        reload: () => this.reload(),
+      },
+    });
+  }
+
+  /** The newest stored tokens of this client, after any predecessor's token request has ended. */
+  private async reload(): Promise<TokenSet | undefined> {
+    const predecessor = draining.get(this.node.id);
+    if (predecessor) await bounded(predecessor, HANDOVER_WAIT_MS);
     const entry = this.store.read(this.node.id);
-    if (!entry || entry.fingerprint !== built.fingerprint) return undefined;
-    return entry;
+    if (!entry || !this.built || entry.fingerprint !== this.built.fingerprint || entry.reauthorizationRequired) return undefined;
+    return entry.tokens;
+  }
+
+  private label(): string {
+    return (this.node.name || this.type).replace(/[<>&"'\r\n]/g, ' ');
   }
 
   /** Awaited by the engine before new tokens are used. */
@@ -111,19 +160,21 @@ export class Connection {
     const current = this.store.read(this.node.id);
     if (current && current.fingerprint !== this.built.fingerprint && current.savedAt > this.startedAt) return;
     await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
-    this.showStatus();
+    this.showStatus(tokens);
   }
 
   private onError(error: OAuth2Error): void {
     if (error instanceof OAuth2ReauthorizationRequired) {
       if (!this.reauthorizationRequired) this.notifyEditor();
       this.reauthorizationRequired = true;
+      this.reauthorizationReason = error.description ?? this.reauthorizationReason;
       const tokens = this.manager?.tokens;
       if (tokens && this.built && !this.closed) {
         void this.persist(tokens, true).catch(() => undefined);
       }
     }
     if (error.code === 'persist_failed') this.RED.log.error(`[${this.type}:${this.node.id}] ${error.message}`);
+    if (error.code === 'token_rejected') this.RED.log.warn(`[${this.type}:${this.node.id}] ${this.label()}: ${error.message}`);
     this.showStatus();
   }
 
@@ -148,7 +199,7 @@ export class Connection {
   requireManager(): TokenManager {
     if (!this.manager) throw new Error(`${this.type}: the configuration is invalid: ${this.configError ?? 'unknown problem'}`);
     if (this.reauthorizationRequired && this.manager.state !== 'reauthorization_required') {
-      throw new OAuth2ReauthorizationRequired({ code: 'reauthorization_required', phase: 'refresh', description: 'the stored refresh token was rejected earlier', hint: 'Reconnect the credential (authorize again).' }, this.manager.redactor);
+      throw new OAuth2ReauthorizationRequired({ code: 'reauthorization_required', phase: 'refresh', description: this.reauthorizationReason, hint: 'Reconnect the credential (authorize again).' }, this.manager.redactor);
     }
     return this.manager;
   }
@@ -161,25 +212,39 @@ export class Connection {
     this.showStatus();
   }
 
-  summary(): TokenSummary {
+  summary(latest?: TokenSet): TokenSummary {
     if (!this.manager) return { authorized: false, state: 'misconfigured', hasRefreshToken: false, message: this.configError };
-    const tokens = this.manager.tokens;
+    const tokens = latest ?? this.manager.tokens;
     const usable = tokens && tokens.accessToken ? tokens : tokens?.refreshToken ? tokens : undefined;
-    const state = this.reauthorizationRequired ? 'reauthorization_required' : this.manager.state;
+    const state = this.reauthorizationRequired ? 'reauthorization_required' : latest ? 'valid' : this.manager.state;
     return summarise(usable, state);
   }
 
-  showStatus(): void {
-    const summary = this.summary();
+  /** The config node's own status; `latest` is a token set the engine is about to use (not yet current). */
+  showStatus(latest?: TokenSet): void {
+    const summary = this.summary(latest);
     if (summary.state === 'reauthorization_required') this.node.status({ fill: 'red', shape: 'ring', text: 'reconnect needed' });
     else if (summary.state === 'misconfigured') this.node.status({ fill: 'red', shape: 'ring', text: 'invalid settings' });
     else if (summary.authorized) this.node.status({ fill: 'green', shape: 'dot', text: 'authorized' });
     else this.node.status({});
   }
 
+  /**
+   * Closing (deploy, "Restart Flows", removal): a token request still running is waited for
+   * (bounded), so its rotated refresh token is stored before the successor reads the store; past the
+   * bound, the successor waits for it before its own first refresh.
+   */
   async close(removed: boolean): Promise<void> {
     this.closed = true;
     if (connections.get(this.node.id) === this) connections.delete(this.node.id);
+    if (this.manager) {
+      const idle = this.manager.idle(HANDOVER_WAIT_MS);
+      draining.set(this.node.id, idle);
+      void idle.then(() => {
+        if (draining.get(this.node.id) === idle) draining.delete(this.node.id);
+      });
+      await bounded(idle, CLOSE_WAIT_MS);
+    }
     if (removed) await this.store.remove(this.node.id).catch(() => undefined);
   }
 }

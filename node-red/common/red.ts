@@ -68,6 +68,8 @@ export interface RED {
     registerType(type: string, constructor: (this: RedNode, def: NodeDefinition) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
     getNode(id: string): unknown;
     getCredentials(id: string): Record<string, string> | undefined;
+    /** Every node of the deployed flows (their definitions), started or not. */
+    eachNode?(callback: (node: NodeDefinition) => void): void;
   };
   httpAdmin: AdminApp;
   auth?: { needsPermission(permission: string): Handler };

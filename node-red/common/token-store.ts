@@ -12,8 +12,11 @@
  *   (`credentialSecret: false`) or no key exists yet, a random 256-bit key in a 0600 file next to
  *   the tokens is used instead: tokens are never written in plain text.
  * - Written atomically: temp file in the same directory, fsync, rename, fsync of the directory.
- *   A crash leaves either the old or the new file, never a torn one.
- * - Writes of one node are serialised, so an older token set cannot overwrite a newer one.
+ *   A crash leaves either the old or the new file, never a torn one. A crash between the fsync and
+ *   the rename leaves the newest tokens in the temp file: reading looks at those too, takes the
+ *   newest copy that decrypts (authenticated), puts it in place and removes the rest.
+ * - Writes of one node are serialised, and a token set never replaces a newer one of the same client
+ *   (a configuration that was replaced may still finish its refresh after its successor did).
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -27,6 +30,8 @@ const FORMAT = 'oauth2-connectors-tokens/1';
 
 export interface StoredEntry {
   nodeId: string;
+  /** Increases with every write of this node's entry (the newest copy wins after a crash). */
+  revision?: number;
   /** Binds the tokens to the client they were issued to (type, client id, token URL, grant). */
   fingerprint: string;
   tokens: TokenSet;
@@ -60,9 +65,38 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+/** Temp files of `file`: `.<name>.<pid>.<random>.tmp` in the same directory. */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function tempFilesOf(file: string): Array<{ path: string; pid: number }> {
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
+    .map((name) => ({ path: path.join(path.dirname(file), name), pid: Number(name.slice(prefix.length).split('.')[0]) }));
+}
+
+/** A temp file another live process may still be writing (ours never: our writes are synchronous). */
+function busy(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes `content` fully and durably to a temp file; returns its path (not yet in place). */
+export function writeTemp(file: string, content: string | Buffer, mode = 0o600): string {
+  const tmp = tempName(file);
   const fd = fs.openSync(tmp, 'w', mode);
   try {
     fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
@@ -70,13 +104,18 @@ function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): 
   } finally {
     fs.closeSync(fd);
   }
+  return tmp;
+}
+
+function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): void {
+  const tmp = writeTemp(file, content, mode);
   try {
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
   }
-  fsyncDir(dir);
+  fsyncDir(path.dirname(file));
 }
 
 function deriveKey(secret: string, label: string): Key {
@@ -92,7 +131,7 @@ function fileNameFor(nodeId: string): string {
 
 export class TokenStore {
   readonly dir: string;
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly settings: RedSettings) {
     const userDir = settings.userDir || process.cwd();
@@ -146,19 +185,58 @@ export class TokenStore {
 
   /** Reads and decrypts a node's entry; undefined when absent or unreadable with every key. */
   read(nodeId: string): StoredEntry | undefined {
+    return this.load(nodeId).entry;
+  }
+
+  /**
+   * The newest readable copy of a node's entry (the file, or a temp file a crash left behind, which
+   * is then put in place), and whether something was there that could not be read: a damaged,
+   * tampered or foreign-key file must not be mistaken for "no tokens yet".
+   */
+  load(nodeId: string): { entry?: StoredEntry; unreadable?: string } {
+    const file = this.fileFor(nodeId);
+    const candidates = [{ path: file, pid: 0 }, ...tempFilesOf(file).filter((t) => !busy(t.pid))];
+    let best: { path: string; entry: StoredEntry } | undefined;
+    let unreadable: string | undefined;
+    for (const candidate of candidates) {
+      const result = this.decryptFile(candidate.path, nodeId);
+      if (result.entry) {
+        if (!best || newer(result.entry, best.entry)) best = { path: candidate.path, entry: result.entry };
+      } else if (result.problem && candidate.path === file) {
+        unreadable = result.problem;
+      }
+    }
+    this.settle(file, candidates, best?.path);
+    return { entry: best?.entry, unreadable: best ? undefined : unreadable };
+  }
+
+  /** After a crash: the newest copy goes in place, every other temp file goes. */
+  private settle(file: string, candidates: Array<{ path: string }>, newest: string | undefined): void {
+    try {
+      if (newest && newest !== file) {
+        fs.renameSync(newest, file);
+        fsyncDir(this.dir);
+      }
+      for (const candidate of candidates) if (candidate.path !== file && candidate.path !== newest) fs.rmSync(candidate.path, { force: true });
+    } catch {
+      // read-only or vanished: the next read tries again
+    }
+  }
+
+  private decryptFile(file: string, nodeId: string): { entry?: StoredEntry; problem?: string } {
     let raw: string;
     try {
-      raw = fs.readFileSync(this.fileFor(nodeId), 'utf8');
+      raw = fs.readFileSync(file, 'utf8');
     } catch {
-      return undefined;
+      return {};
     }
     let envelope: Envelope;
     try {
       envelope = JSON.parse(raw) as Envelope;
     } catch {
-      return undefined;
+      return { problem: 'the file is damaged (not complete JSON)' };
     }
-    if (envelope.format !== FORMAT) return undefined;
+    if (!envelope || envelope.format !== FORMAT) return { problem: 'the file is not a token store file of this package' };
     for (const key of this.keys(false)) {
       if (envelope.keyId && envelope.keyId !== key.id) continue;
       try {
@@ -167,38 +245,47 @@ export class TokenStore {
         decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
         const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);
         const entry = JSON.parse(plain.toString('utf8')) as StoredEntry;
-        if (entry.nodeId !== nodeId) return undefined;
-        return entry;
+        if (entry.nodeId !== nodeId) return { problem: 'the file belongs to another node' };
+        return { entry };
       } catch {
         // wrong key or tampered file: try the next key
       }
     }
-    return undefined;
+    return { problem: 'the file cannot be decrypted (the credential key changed, or the file was altered)' };
   }
 
-  /** Encrypts and writes a node's entry atomically; resolves once it is on disk. */
-  write(entry: StoredEntry): Promise<void> {
+  /**
+   * Encrypts and writes a node's entry atomically; resolves once it is on disk, with false when it
+   * was not written because the store holds newer tokens of the same client.
+   */
+  write(entry: StoredEntry): Promise<boolean> {
     return this.serialise(entry.nodeId, () => {
       this.ensureDir();
+      const current = this.load(entry.nodeId).entry;
+      if (current && current.fingerprint === entry.fingerprint && (current.tokens.obtainedAt ?? 0) > (entry.tokens.obtainedAt ?? 0)) return false;
+      const stored: StoredEntry = { ...entry, revision: (current?.revision ?? 0) + 1 };
       const [key] = this.keys(true);
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key.key, iv);
       cipher.setAAD(Buffer.from(entry.nodeId, 'utf8'));
-      const data = Buffer.concat([cipher.update(JSON.stringify(entry), 'utf8'), cipher.final()]);
+      const data = Buffer.concat([cipher.update(JSON.stringify(stored), 'utf8'), cipher.final()]);
       const envelope: Envelope = { format: FORMAT, keyId: key.id, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
       writeFileAtomic(this.fileFor(entry.nodeId), JSON.stringify(envelope));
+      return true;
     });
   }
 
   /** Deletes a node's entry (the config node was removed). */
   remove(nodeId: string): Promise<void> {
     return this.serialise(nodeId, () => {
-      fs.rmSync(this.fileFor(nodeId), { force: true });
+      const file = this.fileFor(nodeId);
+      fs.rmSync(file, { force: true });
+      for (const temp of tempFilesOf(file)) if (!busy(temp.pid)) fs.rmSync(temp.path, { force: true });
       fsyncDir(this.dir);
     });
   }
 
-  private serialise(nodeId: string, run: () => void): Promise<void> {
+  private serialise<T>(nodeId: string, run: () => T): Promise<T> {
     const previous = this.queues.get(nodeId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(run);
     const tail = next.catch(() => undefined);
@@ -208,6 +295,12 @@ export class TokenStore {
     });
     return next;
   }
+}
+
+/** The newer of two copies: by revision, then by when it was saved. */
+function newer(a: StoredEntry, b: StoredEntry): boolean {
+  if ((a.revision ?? 0) !== (b.revision ?? 0)) return (a.revision ?? 0) > (b.revision ?? 0);
+  return a.savedAt > b.savedAt;
 }
 
 const stores = new Map<string, TokenStore>();

@@ -11,6 +11,8 @@ import { callback, HELPER_REDIRECT, startAuthorize, status } from './support/aut
 import { collectMessages, helper, NODES, tempUserDir, useSettings } from './support/helper';
 
 const SECRET = 'dt-secret+%:&/x';
+/** The origin the editor's browser reached (sent as Origin with every editor POST). */
+const EDITOR = new URL(HELPER_REDIRECT).origin;
 let sandbox: Sandbox;
 let userDir: string;
 
@@ -78,10 +80,10 @@ test('authorize before deploy: unsaved settings and the typed secret go in the P
 
 test('the redirect URI must be the editor callback; Authorize is only for the code grant', async () => {
   await emptyRuntime();
-  const bad = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/authorize').send({ settings: settings(), credentials: { clientSecret: SECRET }, redirectUri: 'http://127.0.0.1:1880/elsewhere' });
+  const bad = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/authorize').set('Origin', EDITOR).send({ settings: settings(), credentials: { clientSecret: SECRET }, redirectUri: 'http://127.0.0.1:1880/elsewhere' });
   expect(bad.status).toBe(400);
   expect(bad.body.error).toMatch(/redirect URI/);
-  const cc = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/authorize').send({ settings: { ...settings(), grantType: 'client_credentials' }, credentials: { clientSecret: SECRET }, redirectUri: HELPER_REDIRECT });
+  const cc = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/authorize').set('Origin', EDITOR).send({ settings: { ...settings(), grantType: 'client_credentials' }, credentials: { clientSecret: SECRET }, redirectUri: HELPER_REDIRECT });
   expect(cc.status).toBe(400);
   expect(cc.body.error).toMatch(/Test/);
   expect(sandbox.counters.authorizeRequests).toBe(0);
@@ -187,7 +189,7 @@ describe('Test button', () => {
     await emptyRuntime();
     const res = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/test').send({ settings: { ...settings(), grantType: 'client_credentials', scopes: 'apps.webhook:execute' }, credentials: { clientSecret: SECRET } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, scope: 'apps.webhook:execute', expiresIn: 3600, tokenType: 'Bearer', hasRefreshToken: false });
+    expect(res.body).toEqual({ ok: true, scope: 'apps.webhook:execute', expiresIn: 3600, tokenType: 'Bearer', hasRefreshToken: false, clientAuthMethod: null });
   });
 
   test('password grant (Zendesk Chat) and a wrong secret', async () => {

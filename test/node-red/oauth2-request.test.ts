@@ -84,7 +84,7 @@ test('password grant, credentials in the body, extra token parameters, text outp
 });
 
 test('a rejected token is renewed once and the request retried; method and URL from msg', async () => {
-  await load(generic(), { method: 'use', url: '' }, { clientSecret: 'gen-secret' });
+  await load(generic(), { method: 'use', url: '', allowedHosts: '127.0.0.1' }, { clientSecret: 'gen-secret' });
   await one({ method: 'GET', url: `${sandbox.url}/generic/api/me` });
   sandbox.expireAccessTokens('generic');
   const msg = await one({ method: 'GET', url: `${sandbox.url}/generic/api/me` });

@@ -11,7 +11,8 @@ export interface AuthorizeStart {
 }
 
 export async function startAuthorize(type: string, id: string, settings: Record<string, unknown>, credentials: Record<string, string> = {}): Promise<AuthorizeStart> {
-  const res = await helper.request().post(`/oauth2-connectors/${type}/${id}/authorize`).send({ settings, credentials, redirectUri: HELPER_REDIRECT });
+  // the editor's browser sends its own origin with the POST: the redirect URI must be on it
+  const res = await helper.request().post(`/oauth2-connectors/${type}/${id}/authorize`).set('Origin', new URL(HELPER_REDIRECT).origin).send({ settings, credentials, redirectUri: HELPER_REDIRECT });
   if (res.status !== 200) throw new Error(`authorize start failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as AuthorizeStart;
 }
