@@ -1,7 +1,6 @@
 import type { IAllExecuteFunctions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import type { AuthorizedFetch } from '../../../lib/providers/http-json';
-import { n8nAuthorizedFetch } from '../../shared/authorized-fetch';
+import { n8nAuthorizedFetch, type AuthorizedFetchOptions, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
 
 export const DEPLOYTEQ_CREDENTIAL = 'deployteqOAuth2Api';
 export const ADVANCED_CREDENTIAL = 'advancedOAuth2Api';
@@ -26,13 +25,16 @@ export const deployteqCredentials: INodeCredentialDescription[] = [
 	{ name: ADVANCED_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['advancedOAuth2'] } } },
 ];
 
+function usesAdvanced(context: IAllExecuteFunctions): boolean {
+	return context.getNodeParameter('authentication', 0, 'deployteqOAuth2') === 'advancedOAuth2';
+}
+
 /**
  * Requests signed with the node's credential: n8n's OAuth2 (fetch, refresh and save) for the
  * Deployteq credential, the generic authenticate for the advanced one.
  */
-export function deployteqFetch(context: IAllExecuteFunctions): AuthorizedFetch {
-	const authentication = context.getNodeParameter('authentication', 0, 'deployteqOAuth2') as string;
-	return authentication === 'advancedOAuth2'
-		? n8nAuthorizedFetch(context, { type: ADVANCED_CREDENTIAL, oauth2: false })
-		: n8nAuthorizedFetch(context, { type: DEPLOYTEQ_CREDENTIAL, oauth2: true });
+export function deployteqFetch(context: IAllExecuteFunctions, options: AuthorizedFetchOptions = {}): N8nAuthorizedFetch {
+	return usesAdvanced(context)
+		? n8nAuthorizedFetch(context, { type: ADVANCED_CREDENTIAL, oauth2: false }, options)
+		: n8nAuthorizedFetch(context, { type: DEPLOYTEQ_CREDENTIAL, oauth2: true }, options);
 }

@@ -4,6 +4,7 @@ import { triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/pro
 import { chunkIndexes, runBoundedAfterFirst } from '../../../shared/concurrency';
 import { errorJson, toNodeError } from '../../../shared/errors';
 import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
+import { maxResponseBytes } from '../../../shared/response-size';
 import { deployteqFetch } from '../../shared/transport';
 
 function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject | IDataObject[] {
@@ -31,8 +32,8 @@ function outputJson(result: WebhookResult, full: boolean): IDataObject {
 export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const delivery = this.getNodeParameter('delivery', 0) as 'perItem' | 'batch';
-	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean };
-	const client = deployteqFetch(this);
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean; maxResponseSizeMb?: number };
+	const client = deployteqFetch(this, { maxResponseBytes: maxResponseBytes(options.maxResponseSizeMb) });
 	const signal = this.getExecutionCancelSignal?.();
 
 	const groups = delivery === 'batch' ? chunkIndexes(items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
@@ -52,7 +53,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 			out.push({ json: outputJson(result.value, options.fullResponse === true), pairedItem });
 			continue;
 		}
-		const error = toNodeError(this.getNode(), result.error, groups[g][0]);
+		const error = toNodeError(this.getNode(), result.error, groups[g][0], client);
 		if (!this.continueOnFail()) throw error;
 		out.push({ json: errorJson(error), pairedItem });
 	}
