@@ -5,7 +5,7 @@ import { chunkIndexes, runBoundedAfterFirst } from '../../../shared/concurrency'
 import { errorJson, toNodeError } from '../../../shared/errors';
 import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
 import { maxResponseBytes } from '../../../shared/response-size';
-import { deployteqFetch } from '../../shared/transport';
+import { deployteqFetch, deployteqWebhookPolicy } from '../../shared/transport';
 
 function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject | IDataObject[] {
 	const source = context.getNodeParameter('bodySource', itemIndex) as BodySource;
@@ -27,7 +27,8 @@ function outputJson(result: WebhookResult, full: boolean): IDataObject {
 /**
  * Webhook > Trigger: sends each item (or batches of items as one array) to the Deployteq webhook
  * with bounded parallelism. The first request goes alone so a missing or expired token is fetched
- * or refreshed once, then reused by the rest.
+ * or refreshed once, then reused by the rest. Every URL is checked first (https, a Deployteq or an
+ * allowed host): the token is never sent anywhere else.
  */
 export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -35,6 +36,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean; maxResponseSizeMb?: number };
 	const client = deployteqFetch(this, { maxResponseBytes: maxResponseBytes(options.maxResponseSizeMb) });
 	const signal = this.getExecutionCancelSignal?.();
+	const policy = await deployteqWebhookPolicy(this);
 
 	const groups = delivery === 'batch' ? chunkIndexes(items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
 
@@ -42,7 +44,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 		const indexes = groups[g];
 		const endpoint = this.getNodeParameter('endpointUrl', indexes[0]) as string;
 		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyForItem(this, i))) : bodyForItem(this, indexes[0]);
-		return await triggerDeployteqWebhook(client, endpoint, body, { signal });
+		return await triggerDeployteqWebhook(client, endpoint, body, { ...policy, signal });
 	});
 
 	const out: INodeExecutionData[] = [];
