@@ -8,12 +8,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { advancedGrant, advancedOAuth2Config } from './shared/advanced-config';
+import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from './shared/advanced-config';
 import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
 
 /**
  * A generic OAuth2 client for what n8n's OAuth2 credential cannot do: the password grant, every
- * client authentication (Basic encoded or raw, body, none, private_key_jwt, client_secret_jwt),
+ * client authentication (auto, Basic encoded or raw, body, none, private_key_jwt, client_secret_jwt),
  * extra token parameters, token response paths, a default lifetime and a custom token header.
  * Tokens come from the engine in `preAuthentication`; the generic `authenticate` attaches them, so
  * it also works in n8n's HTTP Request node (Predefined Credential Type).
@@ -62,6 +62,12 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			name: 'clientAuthentication',
 			type: 'options',
 			options: [
+				{
+					name: 'Auto (Recommended)',
+					value: 'auto',
+					description:
+						'What the server\'s metadata lists; otherwise encoded Basic, then raw Basic, then the body, on "invalid_client". The method that worked is remembered.',
+				},
 				{ name: 'Basic Header (RFC 6749 Encoded)', value: 'basic', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
 				{ name: 'Basic Header (Raw)', value: 'basic-raw', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
 				{ name: 'In the Body', value: 'body', description: 'client_id and client_secret as form fields' },
@@ -69,7 +75,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 				{ name: 'Private Key JWT', value: 'private_key_jwt', description: 'A JWT assertion signed with your private key (RS256 or ES256)' },
 				{ name: 'Client Secret JWT', value: 'client_secret_jwt', description: 'A JWT assertion signed with the client secret (HS256)' },
 			],
-			default: 'basic',
+			default: 'auto',
 		},
 		{
 			displayName: 'Client Secret',
@@ -77,7 +83,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { clientAuthentication: ['basic', 'basic-raw', 'body', 'client_secret_jwt'] } },
+			displayOptions: { show: { clientAuthentication: ['auto', 'basic', 'basic-raw', 'body', 'client_secret_jwt'] } },
 		},
 		{
 			displayName: 'Private Key',
@@ -215,6 +221,23 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			description: 'Written before the token, e.g. Bearer. Empty sends the bare token.',
 		},
 		{
+			displayName: 'Token Rejected Body Path',
+			name: 'rejectedBodyPath',
+			type: 'string',
+			default: '',
+			placeholder: 'error',
+			description:
+				'For APIs that say "token expired" in the body of a non-401 error (e.g. 400 {"error":"token_expired"}): the dotted JSON path of that value. When an error answer matches, this package\'s nodes get a new token once and repeat the request. n8n\'s own HTTP Request node only gets a new token after a 401.',
+		},
+		{
+			displayName: 'Token Rejected Values',
+			name: 'rejectedBodyValues',
+			type: 'string',
+			default: '',
+			placeholder: 'token_expired, invalid_token',
+			description: 'Comma-separated values at the Token Rejected Body Path that mean the token was rejected',
+		},
+		{
 			displayName: 'Test URL',
 			name: 'testUrl',
 			type: 'string',
@@ -223,16 +246,21 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			description: 'An API URL that answers a GET with 2xx when the token is good; used by "Test" in the credential dialog',
 		},
 		...TOKEN_STATE_PROPERTIES,
+		{
+			displayName: 'Client Authentication Used',
+			name: 'clientAuthMethodUsed',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const tokens = await fetchTokenSet(
-			this,
-			advancedOAuth2Config(credentials),
-			advancedGrant(credentials),
-			String(credentials.refreshToken ?? '') || undefined,
-		);
-		return tokenFields(tokens);
+		const tokens = await fetchTokenSet(this, advancedOAuth2Config(credentials), advancedGrant(credentials), {
+			storedRefreshToken: String(credentials.refreshToken ?? '') || undefined,
+			learnedClientAuth: learnedClientAuth(credentials),
+		});
+		// saved with the token, so the next token request goes straight to the method that worked
+		return { ...tokenFields(tokens), clientAuthMethodUsed: tokens.clientAuthMethod ?? '' };
 	}
 
 	authenticate: IAuthenticateGeneric = {

@@ -65,6 +65,15 @@ export class DeployteqOAuth2Api implements ICredentialType {
 			displayOptions: { show: { authHost: ['custom'] } },
 		},
 		{
+			displayName: 'Allowed Webhook Hosts',
+			name: 'allowedWebhookHosts',
+			type: 'string',
+			default: '',
+			placeholder: 'hooks.example.com, *.example.org',
+			description:
+				'Hosts besides the Deployteq domains (myclang.com, clang.cloud, deployteq.net, canopydeploy.net) that the token may be sent to when a webhook URL comes from an expression. Comma-separated; *.example.com allows its subdomains. Leave empty normally.',
+		},
+		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',

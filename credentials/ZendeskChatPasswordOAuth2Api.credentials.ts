@@ -84,7 +84,7 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 			this,
 			config,
 			{ type: 'password', username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
-			String(credentials.refreshToken ?? '') || undefined,
+			{ storedRefreshToken: String(credentials.refreshToken ?? '') || undefined },
 		);
 		return tokenFields(tokens);
 	}

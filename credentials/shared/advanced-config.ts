@@ -1,9 +1,11 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
+import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
 import type { EngineGrant } from './engine-token';
 
-const METHODS: readonly ClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+const CONCRETE_METHODS: readonly ConcreteClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+const METHODS: readonly ClientAuthMethod[] = ['auto', ...CONCRETE_METHODS];
 
 function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
@@ -27,7 +29,8 @@ export function parseParameterList(value: unknown): Record<string, string> {
 
 /** The engine configuration of an `oAuth2AdvancedApi` credential. */
 export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject): OAuth2Config {
-	const method = text(credentials.clientAuthentication) as ClientAuthMethod;
+	// stored credentials from before `auto` existed have no value when they kept the old default
+	const method = (text(credentials.clientAuthentication) || 'auto') as ClientAuthMethod;
 	if (!METHODS.includes(method)) throw new TypeError(`Unknown client authentication "${method}"`);
 	const signingAlg = text(credentials.signingAlgorithm);
 	const mapping: ResponseMapping = {};
@@ -46,7 +49,8 @@ export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject
 			clientId: text(credentials.clientId),
 			clientSecret: text(credentials.clientSecret) || undefined,
 			method,
-			privateKey: text(credentials.privateKey) || undefined,
+			// a key left over from an earlier choice must not make `auto` pick private_key_jwt
+			privateKey: method === 'private_key_jwt' ? text(credentials.privateKey) || undefined : undefined,
 			signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' ? signingAlg : undefined,
 			keyId: text(credentials.keyId) || undefined,
 			assertionAudience: text(credentials.assertionAudience) || undefined,
@@ -65,4 +69,25 @@ export function advancedGrant(credentials: ICredentialDataDecryptedObject): Engi
 	return credentials.grantType === 'password'
 		? { type: 'password', username: text(credentials.username), password: String(credentials.password ?? '') }
 		: { type: 'client_credentials' };
+}
+
+/** The client authentication `auto` settled on earlier (hidden field `clientAuthMethodUsed`), if any. */
+export function learnedClientAuth(credentials: ICredentialDataDecryptedObject): ConcreteClientAuthMethod | undefined {
+	const value = text(credentials.clientAuthMethodUsed) as ConcreteClientAuthMethod;
+	return CONCRETE_METHODS.includes(value) ? value : undefined;
+}
+
+/**
+ * The "token rejected" body rule of an Advanced OAuth2 credential (fields `rejectedBodyPath` and
+ * `rejectedBodyValues`; their names avoid "token", which the lint reads as a secret): a JSON path and the values at it
+ * that mean the API refused the token although the status is not 401 (e.g. 400 with
+ * `{"error":"token_expired"}`). Undefined when either field is empty.
+ */
+export function tokenRejectedRule(credentials: ICredentialDataDecryptedObject | undefined): BodyRejectionRule | undefined {
+	const path = text(credentials?.rejectedBodyPath);
+	const values = text(credentials?.rejectedBodyValues)
+		.split(',')
+		.map((value) => value.trim())
+		.filter(Boolean);
+	return path && values.length ? { path, values } : undefined;
 }

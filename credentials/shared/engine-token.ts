@@ -3,42 +3,46 @@ import type { IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 import { OAuth2Error } from '../../lib/oauth2/errors';
 import { clientCredentialsGrant, passwordGrant, refreshTokenGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
+import { refreshTokenRefused } from '../../lib/oauth2/refresh-policy';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
-import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
+import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { n8nTransport } from './n8n-transport';
 
 export type EngineGrant =
 	| { type: 'client_credentials' }
 	| { type: 'password'; username: string; password: string };
 
-/** Refresh-token errors after which the credential falls back to its own grant. */
-const REFRESH_REJECTED = new Set(['invalid_grant', 'invalid_request', 'unauthorized_client', 'reauthorization_required']);
-
-function refreshRejected(error: unknown): boolean {
-	return error instanceof OAuth2Error && (REFRESH_REJECTED.has(error.code) || error.status === 401);
+export interface FetchTokenOptions {
+	/** A refresh token n8n saved earlier: tried first. */
+	storedRefreshToken?: string;
+	/** The client authentication `auto` settled on earlier: tried first, no search. */
+	learnedClientAuth?: ConcreteClientAuthMethod;
 }
 
 /**
  * Gets a token set for a `preAuthentication`: with a stored refresh token first (password grant
  * servers issue one; it may rotate), falling back to the credential's own grant when the refresh
- * token is rejected. Runs the engine's grant functions over n8n's HTTP client. Errors are the
+ * token is refused (`refreshTokenRefused`, the same decision as every other host: any non-transient
+ * 4xx). Runs the engine's grant functions over n8n's HTTP client. With `auto` client
+ * authentication the method that worked is on the result (`clientAuthMethod`). Errors are the
  * engine's `OAuth2Error`s, whose messages never contain secrets or tokens.
  */
-export async function fetchTokenSet(
-	helper: IHttpRequestHelper,
-	config: OAuth2Config,
-	grant: EngineGrant,
-	storedRefreshToken?: string,
-): Promise<TokenSet> {
+export async function fetchTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions = {}): Promise<TokenSet> {
+	const { storedRefreshToken } = options;
 	const redactor = new Redactor();
-	redactor.add(config.client.clientSecret, storedRefreshToken);
-	if (grant.type === 'password') redactor.add(grant.password);
-	const ctx: TokenRequestContext = { config, transport: n8nTransport(helper), redactor };
+	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined);
+	redactor.add(storedRefreshToken);
+	const ctx: TokenRequestContext = {
+		config,
+		transport: n8nTransport(helper),
+		redactor,
+		clientAuth: { learned: options.learnedClientAuth },
+	};
 	try {
 		if (storedRefreshToken) {
 			const refreshed = await refreshTokenGrant(ctx, storedRefreshToken).then(
 				(tokens): TokenSet | undefined => tokens,
-				async (error: unknown) => (refreshRejected(error) ? undefined : await Promise.reject(error)),
+				async (error: unknown) => (refreshTokenRefused(error) ? undefined : await Promise.reject(error)),
 			);
 			if (refreshed) return refreshed;
 		}

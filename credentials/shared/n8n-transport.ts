@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods } from 'n8n-workflow';
 
+import { declaredTooLarge, readCapped, ResponseTooLarge, TOKEN_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';
 
 /** Lower-cases header names and joins repeated values, as the engine expects. */
@@ -30,7 +31,10 @@ export function toTransportResponse(status: number, headers: unknown, body: unkn
 /**
  * The engine's `Transport` over n8n's own HTTP client (`this.helpers.httpRequest` of a
  * `preAuthentication`), so token requests use n8n's proxy, TLS and SSRF settings. HTTP errors come
- * back as responses (the engine reads OAuth error bodies itself); redirects are not followed.
+ * back as responses (the engine reads OAuth error bodies itself); redirects are never followed (a
+ * 3xx is an answer, which the engine reports as an error). The body is streamed and read only up to
+ * the request's `maxResponseBytes` (token answers: `TOKEN_RESPONSE_MAX_BYTES`): a larger one throws
+ * `ResponseTooLarge`, which the engine turns into a `response_too_large` error.
  */
 export function n8nTransport(helper: IHttpRequestHelper): Transport {
 	return async (request) => {
@@ -46,11 +50,36 @@ export function n8nTransport(helper: IHttpRequestHelper): Transport {
 						: Buffer.from(request.body),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			json: false,
 			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			abortSignal: request.signal,
 		})) as { statusCode: number; headers: IDataObject; body: unknown };
-		return toTransportResponse(response.statusCode, response.headers, response.body);
+		const headers = normaliseHeaders(response.headers);
+		const limit = request.maxResponseBytes ?? TOKEN_RESPONSE_MAX_BYTES;
+		return { status: response.statusCode, headers, body: await readLimited(response.body, headers, limit, response.statusCode) };
 	};
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
+	return !!value && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/** A streamed (or already buffered) body, at most `limit` bytes; the stream is destroyed otherwise. */
+export async function readLimited(body: unknown, headers: Record<string, string>, limit: number, status: number): Promise<Buffer> {
+	const destroy = () => (body as { destroy?: () => void } | undefined)?.destroy?.();
+	if (declaredTooLarge(headers['content-length'], limit)) {
+		destroy();
+		throw new ResponseTooLarge(status, limit);
+	}
+	let complete = false;
+	try {
+		const bytes = isAsyncIterable(body) ? await readCapped(body, limit, status) : bodyToBuffer(body);
+		if (bytes.length > limit) throw new ResponseTooLarge(status, limit);
+		complete = true;
+		return bytes;
+	} finally {
+		if (!complete) destroy();
+	}
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { errorJson, toNodeError } from '../shared/errors';
+import { maxResponseBytes, maxResponseSizeOption } from '../shared/response-size';
 import { accountOperations } from './resources/account';
 import { agentFields, agentOperations } from './resources/agent';
 import { authenticationProperty, credentialsOfZendeskChat } from './resources/authentication';
@@ -46,13 +47,22 @@ export class ZendeskChat implements INodeType {
 			...departmentOperations,
 			...departmentFields,
 			...accountOperations,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [maxResponseSizeOption],
+			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
-		const api = await zendeskChatApi(this);
+		const options = this.getNodeParameter('options', 0, {}) as { maxResponseSizeMb?: number };
+		const { api, fetch } = await zendeskChatApi(this, { maxResponseBytes: maxResponseBytes(options.maxResponseSizeMb) });
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const resource = this.getNodeParameter('resource', i) as string;
@@ -61,7 +71,7 @@ export class ZendeskChat implements INodeType {
 				if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex: i });
 				for (const json of toRecords(await run.call(this, api, i))) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, i);
+				const nodeError = toNodeError(this.getNode(), error, i, fetch);
 				if (!this.continueOnFail()) throw nodeError;
 				out.push({ json: errorJson(nodeError), pairedItem: { item: i } });
 			}

@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { authenticationProperty, credentialsOfZendeskChat } from '../ZendeskChat/resources/authentication';
 import { unixSeconds } from '../ZendeskChat/resources/run';
-import { zendeskChatApi } from '../ZendeskChat/shared/transport';
+import { zendeskChatApi, type ZendeskChatConnection } from '../ZendeskChat/shared/transport';
 import { advanceCursor, pollStart, type ExportCursor, type PageEnd } from './cursor';
 
 /** How far back a manual test run looks when there is no cursor yet. */
@@ -76,14 +76,16 @@ export class ZendeskChatTrigger implements INodeType {
 
 		const chats: IDataObject[] = [];
 		const ends: PageEnd[] = [];
+		let connection: ZendeskChatConnection | undefined;
 		try {
-			const api = await zendeskChatApi(this);
+			connection = await zendeskChatApi(this);
+			const { api } = connection;
 			for await (const page of api.incrementalPages({ ...start, limit: 1000, fields: 'chats(*)' })) {
 				chats.push(...(page.chats as IDataObject[]));
 				ends.push({ endTime: page.endTime, endId: page.endId });
 			}
 		} catch (error) {
-			throw toNodeError(this.getNode(), error);
+			throw toNodeError(this.getNode(), error, undefined, connection?.fetch);
 		}
 
 		if (!manual) Object.assign(staticData, advanceCursor(staticData, ends));

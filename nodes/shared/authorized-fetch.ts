@@ -1,5 +1,7 @@
 import type {
+	IAdditionalCredentialOptions,
 	IAllExecuteFunctions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
@@ -7,12 +9,17 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { bodyToBuffer, toTransportResponse } from '../../credentials/shared/n8n-transport';
-import { redact } from '../../lib/oauth2/redact';
-import type { ApiRequest } from '../../lib/oauth2/token-manager';
+import { normaliseHeaders } from '../../credentials/shared/n8n-transport';
+import { tokenRejectedRule } from '../../credentials/shared/advanced-config';
+import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
+import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/token-manager';
+import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
 import { retryAfterMs } from '../../lib/oauth2/transport';
 import type { TransportResponse } from '../../lib/oauth2/types';
 import type { AuthorizedFetch } from '../../lib/providers/http-json';
+import { CredentialRedactor } from './credential-redactor';
+import { discardBody, readBodyCapped } from './response-body';
+import { isRedirect, nextHop, type Hop } from './redirects';
 
 /** How a node's credential authenticates: n8n's OAuth2 (oAuth2Api children) or a generic authenticate. */
 export interface CredentialUse {
@@ -31,16 +38,38 @@ export interface RetryOptions {
 	baseDelayMs?: number;
 }
 
+export interface AuthorizedFetchOptions {
+	retry?: RetryOptions;
+	/** Largest answer read, in bytes; a larger one is a `response_too_large` error. Default 64 MiB. */
+	maxResponseBytes?: number;
+}
+
+/** The fetch plus the redactor that knows the credential's actual secrets (for `toNodeError`). */
+export interface N8nAuthorizedFetch extends AuthorizedFetch {
+	redact(text: string): string;
+}
+
+/** The expirable property of our preAuthentication credentials (TOKEN_STATE_PROPERTIES). */
+const EXPIRABLE_PROPERTY = 'accessToken';
+
+/** An HTTP answer inside an error thrown by n8n's HTTP client, body not read yet. */
+export interface RawResponse {
+	status: number;
+	headers: Record<string, string>;
+	/** With `encoding: 'stream'`, a Readable that is still open. */
+	data: unknown;
+}
+
 /**
  * Finds the HTTP response inside an error thrown by n8n's HTTP client (an Axios error, possibly
  * wrapped in a NodeApiError's `cause`). Undefined for errors without a response (network, timeout).
  */
-export function responseOfError(error: unknown): TransportResponse | undefined {
+export function responseOfError(error: unknown): RawResponse | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
 		const response = (current as { response?: { status?: unknown; headers?: unknown; data?: unknown; body?: unknown } }).response;
 		if (response && typeof response === 'object' && typeof response.status === 'number') {
-			return toTransportResponse(response.status, response.headers, response.data ?? response.body);
+			return { status: response.status, headers: normaliseHeaders(response.headers), data: response.data ?? response.body };
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
@@ -49,56 +78,112 @@ export function responseOfError(error: unknown): TransportResponse | undefined {
 
 /**
  * The shared provider code's `AuthorizedFetch` over n8n's `httpRequestWithAuthentication`, so the
- * n8n credential (and n8n's own refresh + token persistence) signs every request. HTTP errors are
- * returned as responses (n8n has already refreshed on 401 before it throws); 429/503 are retried
- * after `Retry-After`, bounded.
+ * n8n credential (and n8n's own refresh + token persistence) signs every request.
+ * - Redirects: n8n does not follow any; same-origin ones are followed here (at most 5), another
+ *   origin is a `redirect_refused` error and nothing is sent there (`redirects.ts`).
+ * - Bodies are streamed and read up to `maxResponseBytes`, error bodies too (`response-body.ts`).
+ * - HTTP errors are returned as responses (n8n has already refreshed on 401 before it throws);
+ *   429/503 are retried after `Retry-After`, bounded.
+ * - A credential with a "token rejected" body rule (Advanced OAuth2): an error answer that matches
+ *   it makes n8n run preAuthentication once (a new token, saved) and the request is sent once more.
+ * - `redact` knows the credential's actual secrets and tokens, re-read after every error answer.
  */
-export function n8nAuthorizedFetch(
-	context: IAllExecuteFunctions,
-	credential: CredentialUse,
-	retry: RetryOptions = {},
-): AuthorizedFetch {
+export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: CredentialUse, options: AuthorizedFetchOptions = {}): N8nAuthorizedFetch {
+	const retry = options.retry ?? {};
 	const statuses = retry.statuses ?? [429, 503];
 	const maxRetries = retry.maxRetries ?? 3;
 	const maxDelayMs = retry.maxDelayMs ?? 60_000;
 	const baseDelayMs = retry.baseDelayMs ?? 1_000;
+	const limit = options.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES;
+	const secrets = new CredentialRedactor(context, credential.type);
+	let loaded: Promise<BodyRejectionRule | undefined> | undefined;
+	/** Bumped on every forced preAuthentication, so parallel requests force it only once. */
+	let generation = 0;
 
-	const sendOnce = async (request: ApiRequest): Promise<TransportResponse> => {
-		const options: IHttpRequestOptions = {
-			url: request.url,
-			method: (request.method ?? 'GET') as IHttpRequestMethods,
-			headers: { ...(request.headers ?? {}) } as IDataObject,
+	const load = () =>
+		(loaded ??= (async () => {
+			await secrets.refresh();
+			if (credential.oauth2) return undefined;
+			try {
+				return tokenRejectedRule(await context.getCredentials<ICredentialDataDecryptedObject>(credential.type));
+			} catch {
+				return undefined;
+			}
+		})());
+
+	/** One hop: n8n signs and sends it; the answer (2xx or not) comes back with its body read, capped. */
+	const sendHop = async (hop: Hop, additional: IAdditionalCredentialOptions | undefined): Promise<TransportResponse> => {
+		const request: IHttpRequestOptions = {
+			url: hop.url,
+			method: hop.method as IHttpRequestMethods,
+			headers: { ...hop.headers } as IDataObject,
 			returnFullResponse: true,
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			json: false,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
-		if (request.body !== undefined) {
-			options.body = typeof request.body === 'string' ? request.body : Buffer.from(request.body);
+		if (hop.body !== undefined) request.body = typeof hop.body === 'string' ? hop.body : Buffer.from(hop.body);
+		const raw: RawResponse = await context.helpers.httpRequestWithAuthentication.call(context, credential.type, request, additional).then(
+			(full: IN8nHttpFullResponse) => ({ status: full.statusCode, headers: normaliseHeaders(full.headers), data: full.body }),
+			// HTTP errors (n8n throws for every non-2xx, redirects included) become answers; others stay errors
+			async (error: unknown) => responseOfError(error) ?? (await Promise.reject(error)),
+		);
+		if (isRedirect(raw.status) && raw.headers.location) {
+			discardBody(raw.data);
+			return { status: raw.status, headers: raw.headers, body: Buffer.alloc(0) };
 		}
-		return await context.helpers.httpRequestWithAuthentication
-			.call(context, credential.type, options, credential.oauth2 ? { oauth2: { tokenType: 'Bearer' } } : undefined)
-			.then(
-				(full) => {
-					const response = full as IN8nHttpFullResponse;
-					return toTransportResponse(response.statusCode, response.headers, response.body);
-				},
-				// HTTP errors become responses for the provider code; others (network) stay errors
-				async (error: unknown) => responseOfError(error) ?? (await Promise.reject(error)),
-			);
+		const body = await readBodyCapped(raw.data, raw.headers, limit, { url: hop.url, status: raw.status, redactor: secrets.redactor });
+		return { status: raw.status, headers: raw.headers, body };
+	};
+
+	/** A request with its same-origin redirects. */
+	const signing: IAdditionalCredentialOptions | undefined = credential.oauth2 ? { oauth2: { tokenType: 'Bearer' } } : undefined;
+	const send = async (request: ApiRequest, forced?: IAdditionalCredentialOptions): Promise<TransportResponse> => {
+		let hop: Hop = { url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body };
+		for (let redirects = 0; ; redirects++) {
+			const response = await sendHop(hop, (redirects === 0 ? forced : undefined) ?? signing);
+			const next = nextHop(hop, response.status, response.headers.location, redirects, secrets.redactor);
+			if (!next) return response;
+			hop = next;
+		}
+	};
+
+	/** Credentials with the expirable token emptied: n8n runs preAuthentication first and saves the result. */
+	const forcingPreAuthentication = async (): Promise<IAdditionalCredentialOptions> => {
+		const data = { ...(await context.getCredentials<ICredentialDataDecryptedObject>(credential.type)), [EXPIRABLE_PROPERTY]: '' };
+		const ref = context.getNode().credentials?.[credential.type];
+		return { credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: credential.type, data } };
+	};
+
+	/** Sends, and when the answer matches the credential's body rule, once more with a new token. */
+	const sendWithBodyRule = async (request: ApiRequest): Promise<TransportResponse> => {
+		const rule = await load();
+		const seen = generation;
+		const response = await send(request);
+		if (response.status >= 400) await secrets.refresh();
+		if (!rule || !bodyRuleMatches(rule, response)) return response;
+		// only the first request whose answer matched forces a new token; the others send again with it
+		let additional: IAdditionalCredentialOptions | undefined;
+		if (generation === seen) {
+			generation++;
+			additional = await forcingPreAuthentication();
+		}
+		const again = await send(request, additional);
+		await secrets.refresh();
+		return again;
 	};
 
 	return {
 		async fetch(request: ApiRequest): Promise<TransportResponse> {
 			for (let attempt = 0; ; attempt++) {
-				const response = await sendOnce(request);
+				const response = await sendWithBodyRule(request);
 				if (!statuses.includes(response.status) || attempt >= maxRetries) return response;
 				const asked = retryAfterMs(response.headers['retry-after']);
 				if (asked !== undefined && asked > maxDelayMs) return response;
 				await sleep(asked ?? baseDelayMs * 2 ** attempt);
 			}
 		},
-		redact: (text: string) => redact(text),
+		redact: secrets.redact,
 	};
 }
-
-export { bodyToBuffer };

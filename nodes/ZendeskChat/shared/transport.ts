@@ -3,7 +3,7 @@ import type { IAllExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-w
 import { SlidingWindowLimiter } from '../../../lib/providers/rate-limiter';
 import { zendeskChatEndpoints } from '../../../lib/providers/zendesk-chat';
 import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat-api';
-import { n8nAuthorizedFetch, type CredentialUse } from '../../shared/authorized-fetch';
+import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
 
 export const ZENDESK_CHAT_CREDENTIAL_STANDARD = 'zendeskChatOAuth2Api';
 export const ZENDESK_CHAT_CREDENTIAL_LOGIN = 'zendeskChatPasswordOAuth2Api';
@@ -26,17 +26,25 @@ export function apiBaseUrlOf(credentials: ICredentialDataDecryptedObject): strin
 	}).apiBaseUrl;
 }
 
+export interface ZendeskChatConnection {
+	api: ZendeskChatApi;
+	/** The fetch under `api`: its `redact` knows the credential's secrets (for `toNodeError`). */
+	fetch: N8nAuthorizedFetch;
+}
+
 /**
- * The shared `ZendeskChatApi` over n8n's authenticated requests: stays under 200 requests a minute
- * and waits out 429 (and 502/503) answers after their `Retry-After`.
+ * The shared `ZendeskChatApi` over n8n's authenticated requests: stays under 200 requests a minute,
+ * waits out 429 (and 502/503) answers after their `Retry-After`, reads answers up to
+ * `maxResponseBytes` (default 64 MiB).
  */
-export async function zendeskChatApi(context: IAllExecuteFunctions): Promise<ZendeskChatApi> {
+export async function zendeskChatApi(context: IAllExecuteFunctions, options: { maxResponseBytes?: number } = {}): Promise<ZendeskChatConnection> {
 	const credential = zendeskChatCredential(context);
+	const fetch = n8nAuthorizedFetch(context, credential, { retry: { statuses: [429, 502, 503] }, maxResponseBytes: options.maxResponseBytes });
 	const credentials = await context.getCredentials(credential.type);
-	const fetch = n8nAuthorizedFetch(context, credential, { statuses: [429, 502, 503] });
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
-	return new ZendeskChatApi(fetch, apiBaseUrlOf(credentials), {
+	const api = new ZendeskChatApi(fetch, apiBaseUrlOf(credentials), {
 		limiter: new SlidingWindowLimiter(200, 60_000),
 		signal,
 	});
+	return { api, fetch };
 }

@@ -34,6 +34,22 @@ export interface ExecutionResult {
   data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } } };
 }
 
+/** One execution as `run` saw it. The raw output stays inside: only `printed` looks at it. */
+export interface CapturedRun {
+  /** The execution result n8n printed, if any. */
+  result?: ExecutionResult;
+  succeeded: boolean;
+  /** What n8n printed, redacted (safe to show in a failure). */
+  output: string;
+  durationMs: number;
+  /** Highest resident set size (VmHWM) of the n8n process seen while it ran, in MiB; 0 if never sampled. */
+  peakRssMb: number;
+  /** The n8n process passed `rssLimitMb` and was killed (the run did not end on its own). */
+  killedForMemory: boolean;
+  /** Whether a value appears verbatim in anything n8n printed (stdout or stderr). */
+  printed(value: string): boolean;
+}
+
 export interface CredentialImport {
   id: string;
   name: string;
@@ -134,6 +150,47 @@ export class N8nHarness {
     return this.redactor.redact(`${result.stdout}\n${result.stderr}`);
   }
 
+  /**
+   * Runs a workflow and captures everything about it without judging it: the result, the output,
+   * the duration and the n8n process's peak memory (sampled from /proc every 100 ms; the process is
+   * killed if it passes `rssLimitMb`, so a runaway run cannot take the machine).
+   */
+  async run(workflowId: string, options: { timeoutMs?: number; rssLimitMb?: number } = {}): Promise<CapturedRun> {
+    const sampler = new RssSampler(this.n8n.bin, options.rssLimitMb ?? 3000);
+    const started = Date.now();
+    sampler.start();
+    let result;
+    try {
+      result = await n8nScript.runN8n(this.n8n, ['execute', `--id=${workflowId}`, '--rawOutput'], this.env, { timeoutMs: options.timeoutMs ?? 240_000 });
+    } finally {
+      sampler.stop();
+    }
+    const durationMs = Date.now() - started;
+    const raw = `${result.stdout}\n${result.stderr}`;
+    const parsed = n8nScript.parseExecuteOutput(result.stdout) as ExecutionResult | undefined;
+    return {
+      result: parsed,
+      succeeded: parsed?.status === 'success' && !parsed.data?.resultData?.error,
+      output: this.redactor.redact(raw),
+      durationMs,
+      peakRssMb: sampler.peakMb,
+      killedForMemory: sampler.killed,
+      printed: (value: string) => value.length > 0 && raw.includes(value),
+    };
+  }
+
+  /**
+   * Whether a value is stored verbatim in n8n's database (executions with their data, logs of
+   * workflow runs). Credentials are stored encrypted, so a token found here came from execution data.
+   */
+  storedInDatabase(value: string): boolean {
+    const dir = path.join(this.userFolder, '.n8n');
+    const needle = Buffer.from(value, 'utf8');
+    return fs.readdirSync(dir)
+      .filter((name) => name.startsWith('database.sqlite'))
+      .some((name) => fs.readFileSync(path.join(dir, name)).includes(needle));
+  }
+
   /** Items a node output on its first run (main output 0). */
   static items(result: ExecutionResult, nodeName: string): Array<{ json: Record<string, unknown>; pairedItem?: unknown }> {
     const runs = result.data.resultData.runData[nodeName];
@@ -157,6 +214,60 @@ export class N8nHarness {
   cleanup(): void {
     n8nScript.stopAll();
     if (this.work) fs.rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Samples the peak memory of the n8n process this test process started (a child whose command line
+ * runs the n8n binary), from /proc (Linux). Kills it, by its pid, above the limit.
+ */
+class RssSampler {
+  peakMb = 0;
+  killed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pid: number | undefined;
+
+  constructor(private readonly bin: string, private readonly limitMb: number) {}
+
+  start(): void {
+    if (process.platform !== 'linux') return;
+    this.timer = setInterval(() => this.sample(), 100);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+  }
+
+  private findChild(): number | undefined {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid !== process.pid) continue;
+        if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(this.bin)) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
+  }
+
+  private sample(): void {
+    try {
+      this.pid ??= this.findChild();
+      if (this.pid === undefined) return;
+      const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+      this.peakMb = Math.max(this.peakMb, Math.round(kb('VmHWM') / 1024));
+      if (kb('VmRSS') / 1024 > this.limitMb && !this.killed) {
+        this.killed = true;
+        process.kill(this.pid, 'SIGKILL');
+      }
+    } catch {
+      // the process ended between two samples
+    }
   }
 }
 

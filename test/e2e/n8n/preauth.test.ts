@@ -1,7 +1,8 @@
 // The preAuthentication of the engine-backed credentials, run the way n8n runs it (`this` is an
 // IHttpRequestHelper whose httpRequest behaves like n8n's: returnFullResponse, ignoreHttpStatusErrors,
-// arraybuffer bodies) against the provider sandbox. Fast: no n8n process needed.
+// streamed bodies, no redirects followed) against the provider sandbox. Fast: no n8n process needed.
 import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -13,22 +14,24 @@ const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
 const pub = DEFAULT_CLIENTS.generic.find((c) => c.public)!;
 const zd = DEFAULT_CLIENTS.zendesk[0];
 
-type Reply = { statusCode: number; headers: Record<string, string>; body: Buffer };
+type Reply = { statusCode: number; headers: Record<string, string>; body: Buffer | Readable };
 
 /** n8n's httpRequest as a preAuthentication sees it, over fetch; records every request. */
 function n8nLikeHelper(sent: IHttpRequestOptions[], override?: (o: IHttpRequestOptions) => Reply | undefined): IHttpRequestHelper {
   const httpRequest = async (options: IHttpRequestOptions): Promise<Reply> => {
     sent.push(options);
-    expect(options).toMatchObject({ returnFullResponse: true, ignoreHttpStatusErrors: true, encoding: 'arraybuffer' });
+    expect(options).toMatchObject({ returnFullResponse: true, ignoreHttpStatusErrors: true, encoding: 'stream', disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
     const canned = override?.(options);
-    if (canned) return canned;
+    if (canned) return { ...canned, body: canned.body instanceof Readable ? canned.body : Readable.from([canned.body]) };
     const res = await fetch(options.url, { method: options.method, headers: options.headers as Record<string, string>, body: options.body as string, redirect: 'manual' });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
-    return { statusCode: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+    return { statusCode: res.status, headers, body: res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) : Readable.from([]) };
   };
   return { helpers: { httpRequest } } as unknown as IHttpRequestHelper;
 }
+
+const jsonReply = (statusCode: number, value: unknown): Reply => ({ statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) });
 
 function advanced(sandbox: Sandbox, extra: Record<string, unknown> = {}): ICredentialDataDecryptedObject {
   return {
@@ -169,5 +172,101 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     const res = await fetch(`${sandbox.url}/zendesk/api/v2/chat/account`, { headers: { authorization: `Bearer ${second.accessToken}` } });
     expect(res.status).toBe(200);
+  });
+
+  describe('auto client authentication, refresh refusal, redirects and endless answers', () => {
+    const special = 'Se+cr/et=~@:x';
+    afterEach(() => sandbox.configure({ genericBasicDecoding: 'either' }));
+
+    it('auto (the default) finds raw Basic with one failed attempt, saves it, and goes straight to it next time', async () => {
+      sandbox.configure({ clients: { generic: [{ clientId: gen.clientId, clientSecret: special }] }, genericBasicDecoding: 'raw' });
+      const data = advanced(sandbox, { grantType: 'clientCredentials', clientSecret: special });
+      delete (data as Record<string, unknown>).clientAuthentication;
+      const grants = () => sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials ?? 0;
+
+      const firstSent: IHttpRequestOptions[] = [];
+      const first = await credential.preAuthentication.call(n8nLikeHelper(firstSent), data);
+      expect(first.accessToken).toEqual(expect.any(String));
+      expect(first.clientAuthMethodUsed).toBe('basic-raw');
+      expect(grants()).toBe(2); // encoded Basic refused (invalid_client), then raw Basic
+      expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_basic_raw');
+
+      const secondSent: IHttpRequestOptions[] = [];
+      const second = await credential.preAuthentication.call(n8nLikeHelper(secondSent), { ...data, clientAuthMethodUsed: first.clientAuthMethodUsed } as ICredentialDataDecryptedObject);
+      expect(second.clientAuthMethodUsed).toBe('basic-raw');
+      expect(grants()).toBe(3); // no failed attempt, no metadata look-up
+      expect(secondSent.map((o) => o.method)).toEqual(['POST']);
+      expect(JSON.stringify(first) + JSON.stringify(firstSent.map((o) => o.url))).not.toContain(special);
+    });
+
+    it('an explicit method is used as it is and clears the remembered one', async () => {
+      const out = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'body', clientAuthMethodUsed: 'basic-raw' }));
+      expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_post');
+      expect(out.clientAuthMethodUsed).toBe('');
+    });
+
+    it('a refresh answered 400 invalid_request ("revoked") is not sent again: the password grant runs and its refresh token replaces it', async () => {
+      const first = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox));
+      sandbox.addFault({ provider: 'generic', endpoint: 'token', kind: 'refresh-invalid-request' });
+      const second = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: first.refreshToken }));
+      const grants = sandbox.counters.tokenRequestsByProviderGrant.generic;
+      expect(grants.refresh_token).toBe(1);
+      expect(grants.password).toBe(2);
+      expect(second.refreshToken).toEqual(expect.any(String));
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      // the next preAuthentication refreshes with the new refresh token, no password grant
+      await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: second.refreshToken }));
+      expect(sandbox.counters.tokenRequestsByProviderGrant.generic).toMatchObject({ refresh_token: 2, password: 2 });
+    });
+
+    it.each([
+      ['400 invalid_scope', jsonReply(400, { error: 'invalid_scope' })],
+      ['403 without an OAuth error', jsonReply(403, { message: 'forbidden' })],
+    ])('any non-transient 4xx on refresh (%s) falls back to the password grant', async (_label, reply) => {
+      const sent: IHttpRequestOptions[] = [];
+      const refused = (o: IHttpRequestOptions) => (String(o.body).includes('grant_type=refresh_token') ? reply : undefined);
+      const out = await credential.preAuthentication.call(n8nLikeHelper(sent, refused), advanced(sandbox, { refreshToken: 'stored-refresh-token-1' }));
+      expect(out.accessToken).toEqual(expect.any(String));
+      expect(sent.map((o) => new URLSearchParams(String(o.body)).get('grant_type'))).toEqual(['refresh_token', 'password']);
+    });
+
+    it('a transient refresh failure (503) keeps the refresh token: no password grant, the error is reported', async () => {
+      const sent: IHttpRequestOptions[] = [];
+      const unavailable = (o: IHttpRequestOptions) => (String(o.body).includes('grant_type=refresh_token') ? jsonReply(503, { error: 'temporarily_unavailable' }) : undefined);
+      await expect(credential.preAuthentication.call(n8nLikeHelper(sent, unavailable), advanced(sandbox, { refreshToken: 'stored-refresh-token-2', clientAuthentication: 'basic' }))).rejects.toThrow(/temporarily_unavailable/);
+      expect(sent.every((o) => String(o.body).includes('grant_type=refresh_token'))).toBe(true);
+    });
+
+    it('a token endpoint that redirects is not followed: one request, an error naming the status', async () => {
+      const sent: IHttpRequestOptions[] = [];
+      const moved = (): Reply => ({ statusCode: 302, headers: { location: 'http://127.0.0.2:9/token' }, body: Buffer.from('moved') });
+      const error = await credential.preAuthentication.call(n8nLikeHelper(sent, moved), advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'basic' })).catch((e: Error) => e);
+      expect(String((error as Error).message)).toMatch(/HTTP 302/);
+      expect(sent).toHaveLength(1);
+    });
+
+    it('an endless token answer stops at 1 MiB (response_too_large) and the stream is destroyed', async () => {
+      let destroyed = false;
+      let sentBytes = 0;
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const endless = (): Reply => ({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: new Readable({
+          read() {
+            sentBytes += chunk.length;
+            this.push(chunk);
+          },
+          destroy(err, cb) {
+            destroyed = true;
+            cb(err);
+          },
+        }),
+      });
+      const error = await credential.preAuthentication.call(n8nLikeHelper([], endless), advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'basic' })).catch((e: Error) => e);
+      expect(String((error as Error).message)).toMatch(/response_too_large.*1048576 bytes/);
+      expect(destroyed).toBe(true);
+      expect(sentBytes).toBeLessThan(2 * 1024 * 1024);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Pure helpers of the n8n face: bounded concurrency, batching, the trigger cursor, bodies,
 // credential field parsing and HTTP error unwrapping.
-import { parseParameterList, advancedOAuth2Config } from '../../../credentials/shared/advanced-config';
+import { advancedOAuth2Config, learnedClientAuth, parseParameterList, tokenRejectedRule } from '../../../credentials/shared/advanced-config';
 import { bodyToBuffer, normaliseHeaders } from '../../../credentials/shared/n8n-transport';
 import { objectFromFields, recordsOf } from '../../../nodes/Deployteq/shared/body';
 import { responseOfError } from '../../../nodes/shared/authorized-fetch';
@@ -150,6 +150,23 @@ describe('credential fields', () => {
     expect(() => advancedOAuth2Config({ clientAuthentication: 'magic' })).toThrow(/Unknown client authentication/);
   });
 
+  it('auto is the default client authentication; a private key counts only for private_key_jwt', () => {
+    expect(advancedOAuth2Config({ tokenUrl: 'https://as.example/token', clientId: 'id', clientSecret: 's' }).client.method).toBe('auto');
+    const leftover = advancedOAuth2Config({ clientAuthentication: 'auto', clientSecret: 's', privateKey: '-----BEGIN PRIVATE KEY-----' });
+    expect(leftover.client.privateKey).toBeUndefined();
+    expect(advancedOAuth2Config({ clientAuthentication: 'private_key_jwt', privateKey: 'PEM' }).client.privateKey).toBe('PEM');
+    expect(learnedClientAuth({ clientAuthMethodUsed: 'basic-raw' })).toBe('basic-raw');
+    expect(learnedClientAuth({ clientAuthMethodUsed: 'auto' })).toBeUndefined();
+    expect(learnedClientAuth({ clientAuthMethodUsed: '' })).toBeUndefined();
+  });
+
+  it('reads the "token rejected" body rule; either field empty means no rule', () => {
+    expect(tokenRejectedRule({ rejectedBodyPath: ' error ', rejectedBodyValues: 'token_expired, invalid_token,,' })).toEqual({ path: 'error', values: ['token_expired', 'invalid_token'] });
+    expect(tokenRejectedRule({ rejectedBodyPath: 'error', rejectedBodyValues: ' ' })).toBeUndefined();
+    expect(tokenRejectedRule({ rejectedBodyPath: '', rejectedBodyValues: 'x' })).toBeUndefined();
+    expect(tokenRejectedRule(undefined)).toBeUndefined();
+  });
+
   it('derives the Zendesk Chat API base from the credential location', () => {
     expect(apiBaseUrlOf({ subdomain: 'Acme', host: 'current' })).toBe('https://acme.zendesk.com/api/v2/chat');
     expect(apiBaseUrlOf({ host: 'legacy' })).toBe('https://www.zopim.com/api/v2');
@@ -174,7 +191,7 @@ describe('n8n HTTP plumbing', () => {
     const response = responseOfError(wrapped);
     expect(response?.status).toBe(429);
     expect(response?.headers['retry-after']).toBe('2');
-    expect(response?.body.toString()).toBe('{"error":"slow down"}');
+    expect(Buffer.from(response?.data as Buffer).toString()).toBe('{"error":"slow down"}');
     expect(responseOfError(new Error('ECONNREFUSED'))).toBeUndefined();
   });
 });

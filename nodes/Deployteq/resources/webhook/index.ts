@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { maxResponseSizeOption } from '../../../shared/response-size';
+
 const showFor = { resource: ['webhook'], operation: ['trigger'] };
 
 export const webhookOperations: INodeProperties[] = [
@@ -29,7 +31,8 @@ export const webhookFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://webhook.myclang.com/app/api/rest/public/v2/project/datahook/data-receiver/123',
-		description: 'The endpoint shown in Deployteq\'s webhook wizard (authentication: OAuth 2.0)',
+		description:
+			'The endpoint shown in Deployteq\'s webhook wizard (authentication: OAuth 2.0). A URL from an expression must be on a Deployteq host or one of the credential\'s Allowed Webhook Hosts.',
 		displayOptions: { show: showFor },
 	},
 	{
@@ -130,6 +133,7 @@ export const webhookFields: INodeProperties[] = [
 				default: false,
 				description: 'Whether to output the status code and headers along with the response body',
 			},
+			maxResponseSizeOption,
 		],
 	},
 ];

@@ -4,7 +4,8 @@ import { triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/pro
 import { chunkIndexes, runBoundedAfterFirst } from '../../../shared/concurrency';
 import { errorJson, toNodeError } from '../../../shared/errors';
 import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
-import { deployteqFetch } from '../../shared/transport';
+import { maxResponseBytes } from '../../../shared/response-size';
+import { deployteqFetch, deployteqWebhookPolicy } from '../../shared/transport';
 
 function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject | IDataObject[] {
 	const source = context.getNodeParameter('bodySource', itemIndex) as BodySource;
@@ -26,14 +27,16 @@ function outputJson(result: WebhookResult, full: boolean): IDataObject {
 /**
  * Webhook > Trigger: sends each item (or batches of items as one array) to the Deployteq webhook
  * with bounded parallelism. The first request goes alone so a missing or expired token is fetched
- * or refreshed once, then reused by the rest.
+ * or refreshed once, then reused by the rest. Every URL is checked first (https, a Deployteq or an
+ * allowed host): the token is never sent anywhere else.
  */
 export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const delivery = this.getNodeParameter('delivery', 0) as 'perItem' | 'batch';
-	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean };
-	const client = deployteqFetch(this);
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; fullResponse?: boolean; maxResponseSizeMb?: number };
+	const client = deployteqFetch(this, { maxResponseBytes: maxResponseBytes(options.maxResponseSizeMb) });
 	const signal = this.getExecutionCancelSignal?.();
+	const policy = await deployteqWebhookPolicy(this);
 
 	const groups = delivery === 'batch' ? chunkIndexes(items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
 
@@ -41,7 +44,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 		const indexes = groups[g];
 		const endpoint = this.getNodeParameter('endpointUrl', indexes[0]) as string;
 		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyForItem(this, i))) : bodyForItem(this, indexes[0]);
-		return await triggerDeployteqWebhook(client, endpoint, body, { signal });
+		return await triggerDeployteqWebhook(client, endpoint, body, { ...policy, signal });
 	});
 
 	const out: INodeExecutionData[] = [];
@@ -52,7 +55,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 			out.push({ json: outputJson(result.value, options.fullResponse === true), pairedItem });
 			continue;
 		}
-		const error = toNodeError(this.getNode(), result.error, groups[g][0]);
+		const error = toNodeError(this.getNode(), result.error, groups[g][0], client);
 		if (!this.continueOnFail()) throw error;
 		out.push({ json: errorJson(error), pairedItem });
 	}
