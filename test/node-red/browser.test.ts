@@ -136,3 +136,51 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   expect(sandbox.counters.tokenRequestsByProviderGrant.deployteq.authorization_code).toBe(1);
   expect(sandbox.counters.tokenRequests).toBe(tokenRequests);
 });
+
+test('editor: an authorization URL other than http(s) is never opened (issue #8 item 1)', async () => {
+  const context = browser;
+  const page = await context.newPage();
+  await page.goto(runtime.adminUrl);
+  const login = await page.waitForSelector('#node-dialog-login-username, #red-ui-header-button-deploy', { timeout: 60_000 });
+  if ((await login.getAttribute('id')) === 'node-dialog-login-username') {
+    await page.fill('#node-dialog-login-username', ADMIN.username);
+    await page.fill('#node-dialog-login-password', ADMIN.password);
+    await page.click('#node-dialog-login-submit');
+  }
+  await page.waitForFunction(() => {
+    const RED = (window as Any).RED;
+    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType('oauth2-client') && RED.workspaces.active();
+  }, undefined, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes([{ id: 'b0000000000000b1', type: 'oauth2-request', name: 'Request', url: '', x: 240, y: 220, wires: [] }], { generateIds: false });
+    RED.editor.edit(RED.nodes.node('b0000000000000b1'));
+  });
+  await page.click('#node-input-btn-client-add');
+  await page.waitForSelector('#node-config-input-tokenUrl', { state: 'visible' });
+  await page.selectOption('#node-config-input-grantType', 'authorization_code');
+  await page.fill('#node-config-input-tokenUrl', `${sandbox.url}/generic/oauth2/token`);
+  await page.fill('#node-config-input-clientId', 'gen-client');
+  await page.fill('#node-config-input-clientSecret', 'gen-secret');
+  const popups: unknown[] = [];
+  context.on('page', (p: unknown) => popups.push(p));
+
+  // the server refuses such a URL in the settings
+  await page.fill('#node-config-input-authorizationUrl', 'javascript:window.__pwned=1//');
+  await page.click('#node-config-oauth2-authorize');
+  await page.waitForSelector('#node-config-oauth2-status[data-state="error"]', { timeout: 15_000 });
+  expect(await page.textContent('#node-config-oauth2-status')).toMatch(/authorization URL must be an https: URL/);
+
+  // and the editor refuses one even if a server answered with it (an older or compromised runtime)
+  await page.fill('#node-config-input-authorizationUrl', `${sandbox.url}/generic/oauth2/authorize`);
+  await page.route('**/oauth2-connectors/oauth2-client/*/authorize', (route: Any) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ authorizeUrl: 'javascript:window.__pwned=1//', redirectUri: 'x', expiresAt: 0 }) }));
+  await page.click('#node-config-oauth2-authorize');
+  await page.waitForSelector('#node-config-oauth2-status[data-state="error"]', { timeout: 15_000 });
+  expect(await page.textContent('#node-config-oauth2-status')).toMatch(/not an http\(s\) URL; it was not opened/);
+  await page.waitForTimeout(500);
+  expect(popups).toHaveLength(0);
+  expect(await page.evaluate(() => (window as Any).__pwned)).toBeUndefined();
+  expect(await page.locator('#node-config-oauth2-status a').count()).toBe(0);
+  await page.close();
+});

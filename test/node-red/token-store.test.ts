@@ -66,3 +66,99 @@ test('odd node ids never become path parts', () => {
   expect(path.dirname(store.fileFor('../../etc/passwd'))).toBe(store.dir);
   expect(path.basename(store.fileFor('../../etc/passwd'))).toMatch(/^tokens-[0-9a-f]{64}\.json$/);
 });
+
+describe('crash recovery and ordering (issue #8 items 9 and 10)', () => {
+  const entry = (n: number, extra = {}) => ({ nodeId: 'n1', fingerprint: 'fp', tokens: { ...tokens(n), obtainedAt: 1_800_000_000_000 + n }, savedAt: n, ...extra });
+  const temps = (store: TokenStore) => fs.readdirSync(store.dir).filter((f) => f.endsWith('.tmp'));
+
+  test('the newest copy that reached disk wins, even when a crash left it in a temp file; other temp files go', async () => {
+    const userDir = tempUserDir();
+    const store = new TokenStore({ userDir, credentialSecret: 'k' });
+    await store.write(entry(1));
+    const older = fs.readFileSync(store.fileFor('n1'));
+    await store.write(entry(2));
+    // the crash: revision 2 complete and fsynced in its temp file, the rename never happened
+    const dead = path.join(store.dir, `.${path.basename(store.fileFor('n1'))}.999999999.0a0b0c0d0e0f.tmp`);
+    fs.renameSync(store.fileFor('n1'), dead);
+    fs.writeFileSync(store.fileFor('n1'), older);
+    // and a torn temp file of a write that died half way
+    fs.writeFileSync(path.join(store.dir, `.${path.basename(store.fileFor('n1'))}.999999998.aaaaaaaaaaaa.tmp`), '{"format":"oauth2-conn');
+    const fresh = new TokenStore({ userDir, credentialSecret: 'k' });
+    expect(fresh.read('n1')?.tokens.refreshToken).toBe(tokens(2).refreshToken);
+    expect(temps(fresh)).toEqual([]);
+    expect(new TokenStore({ userDir, credentialSecret: 'k' }).read('n1')?.tokens.refreshToken).toBe(tokens(2).refreshToken);
+  });
+
+  test('a temp file of another live process is left alone', async () => {
+    const userDir = tempUserDir();
+    const store = new TokenStore({ userDir, credentialSecret: 'k' });
+    await store.write(entry(1));
+    const live = path.join(store.dir, `.${path.basename(store.fileFor('n1'))}.${process.ppid}.bbbbbbbbbbbb.tmp`);
+    fs.writeFileSync(live, 'being written');
+    store.read('n1');
+    expect(fs.existsSync(live)).toBe(true);
+  });
+
+  test('tokens are never replaced by older ones of the same client (a replaced node finishing late)', async () => {
+    const store = new TokenStore({ userDir: tempUserDir(), credentialSecret: 'k' });
+    expect(await store.write(entry(5))).toBe(true);
+    expect(await store.write(entry(3))).toBe(false);
+    expect(store.read('n1')?.tokens.refreshToken).toBe(tokens(5).refreshToken);
+    // the same tokens marked "reconnect needed" are written; another client's tokens are too
+    expect(await store.write(entry(5, { reauthorizationRequired: true }))).toBe(true);
+    expect(await store.write({ ...entry(1), fingerprint: 'other' })).toBe(true);
+  });
+
+  test('load tells "unreadable" apart from "absent": damaged, truncated, foreign key', async () => {
+    const userDir = tempUserDir();
+    const store = new TokenStore({ userDir, credentialSecret: 'k' });
+    expect(store.load('n1')).toEqual({ entry: undefined, unreadable: undefined });
+    await store.write(entry(1));
+    expect(new TokenStore({ userDir, credentialSecret: 'another-key' }).load('n1').unreadable).toMatch(/cannot be decrypted/);
+    const raw = fs.readFileSync(store.fileFor('n1'), 'utf8');
+    fs.writeFileSync(store.fileFor('n1'), raw.slice(0, raw.length / 2));
+    expect(store.load('n1').unreadable).toMatch(/damaged/);
+    fs.writeFileSync(store.fileFor('n1'), 'garbage');
+    expect(store.load('n1').unreadable).toMatch(/damaged/);
+  });
+
+  test('12 kill -9 during continuous rotation: never torn, never older than the last durable write, no temp files left', async () => {
+    const userDir = tempUserDir();
+    const { spawn } = await import('node:child_process');
+    const child = path.join(__dirname, 'support', 'rotation-child.js');
+    let lastDurable = 0;
+    for (let kill = 0; kill < 12; kill++) {
+      const proc = spawn(process.execPath, [child], { env: { ...process.env, STORE_USER_DIR: userDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let acked = lastDurable;
+      let buffer = '';
+      proc.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) if (line.startsWith('stored ')) acked = Math.max(acked, Number(line.slice(7)));
+      });
+      // let it rotate for a while (a different moment every time), then pull the plug
+      await new Promise<void>((resolve) => {
+        const started = Date.now();
+        const check = setInterval(() => {
+          if (acked >= lastDurable + 3 + kill * 2 || Date.now() - started > 20_000) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 2 + (kill % 5));
+      });
+      proc.kill('SIGKILL');
+      await new Promise((resolve) => proc.once('exit', resolve));
+      const store = new TokenStore({ userDir, credentialSecret: 'rotation-test-key' });
+      const read = store.read('rot1');
+      expect(read).toBeDefined();
+      const n = read?.tokens.obtainedAt as number;
+      expect(read?.tokens.refreshToken).toBe(`rt-${n}-abcdefgh`);
+      expect(n).toBeGreaterThanOrEqual(acked);
+      expect(n).toBeLessThanOrEqual(acked + 1);
+      expect(fs.readdirSync(store.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      lastDurable = n;
+    }
+    expect(lastDurable).toBeGreaterThan(30);
+  }, 120_000);
+});
