@@ -50,7 +50,7 @@
     try {
       var url = new URL(value, window.location.href);
       return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-    } catch (e) {
+    } catch {
       return null;
     }
   }
