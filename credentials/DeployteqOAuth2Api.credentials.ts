@@ -1,8 +1,10 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { httpsOnly } from './shared/url-expression';
+
 /** The auth server's base URL as an expression body over `source` (`$self` or `$credentials`). */
 function authBase(source: string): string {
-	return `${source}["authHost"] === "custom" ? String(${source}["customAuthBaseUrl"] || "").replace(/\\/+$/, "") : ${source}["authHost"]`;
+	return httpsOnly(`(${source}["authHost"] === "custom" ? String(${source}["customAuthBaseUrl"] || "").replace(/\\/+$/, "") : ${source}["authHost"])`);
 }
 const AUTH_BASE = authBase('$self');
 

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { httpsOnly } from './url-expression';
+
 /**
  * Fields that say where a Zendesk Chat account lives, shared by both Zendesk Chat credentials, and
  * expressions over them (`$self` in hidden OAuth2 fields, `$credentials` in tests and requests).
@@ -44,9 +46,9 @@ export const zendeskChatLocationProperties: INodeProperties[] = [
 
 /** Root URL (no trailing slash) as an expression body over `source` (`$self` or `$credentials`). */
 export function rootExpression(source: string): string {
-	return (
+	return httpsOnly(
 		`(${source}["baseUrl"] ? String(${source}["baseUrl"]).replace(/\\/+$/, "") : ` +
-		`(${source}["host"] === "legacy" ? "https://www.zopim.com" : "https://" + String(${source}["subdomain"] || "").trim().toLowerCase() + ".zendesk.com"))`
+			`(${source}["host"] === "legacy" ? "https://www.zopim.com" : "https://" + String(${source}["subdomain"] || "").trim().toLowerCase() + ".zendesk.com"))`,
 	);
 }
 

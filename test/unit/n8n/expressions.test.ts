@@ -29,6 +29,13 @@ describe('Deployteq credential expressions', () => {
     expect(evaluate(hiddenDefault(type, 'authUrl'), { $self: { authHost: 'custom', customAuthBaseUrl: 'http://127.0.0.1:5000/deployteq//' } })).toBe('http://127.0.0.1:5000/deployteq/oauth2/auth');
   });
 
+  it.each(['javascript:alert(document.cookie)//', 'data:text/html,x', 'file:///etc', 'http://auth.example.com', 'vbscript:x'])('a custom base URL %s never becomes the authorize or token URL (issue #8 item 1)', (custom) => {
+    for (const field of ['authUrl', 'accessTokenUrl']) {
+      const url = String(evaluate(hiddenDefault(type, field), { $self: { authHost: 'custom', customAuthBaseUrl: custom } }));
+      expect(url.startsWith('https://refused.invalid/the-url-must-be-https')).toBe(true);
+    }
+  });
+
   it('scope joins the chosen scopes; offline_access is dropped for client credentials', () => {
     const scopes = ['apps.webhook:execute', 'offline_access'];
     expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes, grantType: 'authorizationCode' } })).toBe('apps.webhook:execute offline_access');
@@ -38,6 +45,13 @@ describe('Deployteq credential expressions', () => {
 
 describe('Zendesk Chat credential expressions', () => {
   const type = new ZendeskChatOAuth2Api();
+
+  it.each(['javascript:alert(1)//', 'data:text/html,x', 'http://proxy.example.com'])('a custom base URL %s never becomes the authorize or token URL (issue #8 item 1)', (baseUrl) => {
+    for (const field of ['authUrl', 'accessTokenUrl']) {
+      expect(String(evaluate(hiddenDefault(type, field), { $self: { baseUrl } }))).toMatch(/^https:\/\/refused\.invalid\//);
+    }
+    expect(String(evaluate(hiddenDefault(type, 'authUrl'), { $self: { baseUrl: 'https://proxy.example.com/' } }))).toBe('https://proxy.example.com/oauth2/chat/authorizations/new');
+  });
 
   it('current host, legacy host and custom base URL', () => {
     expect(evaluate(hiddenDefault(type, 'accessTokenUrl'), { $self: { host: 'current', subdomain: ' Acme ' } })).toBe('https://acme.zendesk.com/oauth2/chat/token');
