@@ -3,23 +3,20 @@ import type { ServerResponse } from 'node:http';
 import { InvalidInputError, overrideJsonContentType, sendJson, sendText } from './http-util';
 import { FAULT_KINDS, PROVIDERS, type Fault, type FaultEndpoint, type FaultKind, type ProviderId } from './types';
 
-/** Faults that replace the whole response (nothing is issued or processed). */
-const SHORT_CIRCUIT = new Set<FaultKind>([
-  'error-in-200',
-  'missing-access-token',
-  'html-502',
-  'rate-limit-429',
-  'unavailable-503',
-  'invalid-client',
-  'insufficient-scope',
-  'invalid-token',
-  'endless-body',
-  'redirect-cross-origin',
-  'redirect-same-origin',
-  'echo-token',
-  'refresh-invalid-request',
-  'token-expired-body',
+/** Faults that only change how a successful answer looks (applied while answering normally). */
+const SHAPING = new Set<FaultKind>([
+  'expires-in-string',
+  'no-expires-in',
+  'token-type-lowercase',
+  'token-type-missing',
+  'token-type-unknown',
+  'json-as-text-plain',
+  'form-encoded-response',
+  'refresh-without-refresh-token',
 ]);
+
+/** Every other fault replaces the whole response (nothing is issued or processed). */
+const SHORT_CIRCUIT = new Set<FaultKind>(FAULT_KINDS.filter((kind) => !SHAPING.has(kind)));
 
 /** Faults that only make sense on a resource (API or webhook) answer. */
 const RESOURCE_ONLY = new Set<FaultKind>(['insufficient-scope', 'invalid-token', 'redirect-cross-origin', 'redirect-same-origin', 'echo-token', 'token-expired-body']);

@@ -52,17 +52,26 @@ afterAll(async () => {
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
+/** A new editor tab, signed in (when the session is not yet), once `type` is registered. */
+async function openEditor(type: string): Promise<Any> {
+  const page = await browser.newPage();
+  await page.goto(runtime.adminUrl);
+  const first = await page.waitForSelector('#node-dialog-login-username, #red-ui-header-button-deploy', { timeout: 60_000 });
+  if ((await first.getAttribute('id')) === 'node-dialog-login-username') {
+    await page.fill('#node-dialog-login-username', ADMIN.username);
+    await page.fill('#node-dialog-login-password', ADMIN.password);
+    await page.click('#node-dialog-login-submit');
+  }
+  await page.waitForFunction((name: string) => {
+    const RED = (window as Any).RED;
+    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType(name) && RED.workspaces.active();
+  }, type, { timeout: 60_000 });
+  return page;
+}
+
 test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the authorized state', async () => {
   const context = browser;
-  const page = await context.newPage();
-  await page.goto(runtime.adminUrl);
-  await page.fill('#node-dialog-login-username', ADMIN.username);
-  await page.fill('#node-dialog-login-password', ADMIN.password);
-  await page.click('#node-dialog-login-submit');
-  await page.waitForFunction(() => {
-    const RED = (window as Any).RED;
-    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType('deployteq-oauth2') && RED.workspaces.active();
-  }, undefined, { timeout: 60_000 });
+  const page = await openEditor('deployteq-oauth2');
 
   // a webhook node on the canvas, its dialog open, then "add new deployteq-oauth2 config node"
   await page.evaluate(() => {
@@ -139,18 +148,7 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
 
 test('editor: an authorization URL other than http(s) is never opened (issue #8 item 1)', async () => {
   const context = browser;
-  const page = await context.newPage();
-  await page.goto(runtime.adminUrl);
-  const login = await page.waitForSelector('#node-dialog-login-username, #red-ui-header-button-deploy', { timeout: 60_000 });
-  if ((await login.getAttribute('id')) === 'node-dialog-login-username') {
-    await page.fill('#node-dialog-login-username', ADMIN.username);
-    await page.fill('#node-dialog-login-password', ADMIN.password);
-    await page.click('#node-dialog-login-submit');
-  }
-  await page.waitForFunction(() => {
-    const RED = (window as Any).RED;
-    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType('oauth2-client') && RED.workspaces.active();
-  }, undefined, { timeout: 60_000 });
+  const page = await openEditor('oauth2-client');
   await page.evaluate(() => {
     const RED = (window as Any).RED;
     RED.view.importNodes([{ id: 'b0000000000000b1', type: 'oauth2-request', name: 'Request', url: '', x: 240, y: 220, wires: [] }], { generateIds: false });

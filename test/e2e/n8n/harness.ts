@@ -281,6 +281,19 @@ export function manualTrigger(): Record<string, unknown> {
 }
 
 /** A workflow whose nodes run one after another in the given order from a manual trigger. */
+/** A workflow whose one node ("Me") is n8n's own HTTP Request node signed by an Advanced OAuth2 credential. */
+export function advancedHttpWorkflow(name: string, credential: { id: string; name: string }, url: string): Record<string, unknown> {
+  return chainWorkflow(name, [
+    {
+      name: 'Me',
+      type: 'n8n-nodes-base.httpRequest',
+      typeVersion: 4.2,
+      credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
+      parameters: { url, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
+    },
+  ]);
+}
+
 export function chainWorkflow(name: string, nodes: Array<Record<string, unknown>>): Record<string, unknown> {
   const all: Array<Record<string, unknown>> = [manualTrigger(), ...nodes.map((n, i) => ({ id: `n-${i}`, position: [200 * (i + 1), 0], ...n }))];
   const connections: Record<string, unknown> = {};

@@ -3,7 +3,7 @@
 // `n8n execute --rawOutput` against the provider sandbox on 127.0.0.1. The first run installs n8n
 // into the tool cache (minutes); later runs reuse it.
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
-import { chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
+import { advancedHttpWorkflow, chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
 
 jest.setTimeout(25 * 60_000);
 
@@ -307,15 +307,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       },
     };
     await harness.importCredentials([credential]);
-    const workflow = chainWorkflow('advanced http', [
-      {
-        name: 'Me',
-        type: 'n8n-nodes-base.httpRequest',
-        typeVersion: 4.2,
-        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
-        parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
-      },
-    ]);
+    const workflow = advancedHttpWorkflow('advanced http', credential, sandbox.endpoints.generic.me);
     await harness.importWorkflow(workflow);
     const count = (grant: string) => sandbox.counters.tokenRequestsByProviderGrant.generic[grant] ?? 0;
 
@@ -357,15 +349,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       },
     };
     await harness.importCredentials([credential]);
-    const workflow = chainWorkflow('advanced lifetime', [
-      {
-        name: 'Me',
-        type: 'n8n-nodes-base.httpRequest',
-        typeVersion: 4.2,
-        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
-        parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
-      },
-    ]);
+    const workflow = advancedHttpWorkflow('advanced lifetime', credential, sandbox.endpoints.generic.me);
     await harness.importWorkflow(workflow);
     const grants = () => sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials ?? 0;
     const before = grants();

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
-import { chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
+import { advancedHttpWorkflow, chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
 
 jest.setTimeout(15 * 60_000);
 
@@ -158,15 +158,7 @@ describe('redirects and webhook hosts in a real n8n', () => {
         },
       };
       await harness.importCredentials([credential]);
-      const workflow = chainWorkflow('token redirect', [
-        {
-          name: 'Me',
-          type: 'n8n-nodes-base.httpRequest',
-          typeVersion: 4.2,
-          credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
-          parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
-        },
-      ]);
+      const workflow = advancedHttpWorkflow('token redirect', credential, sandbox.endpoints.generic.me);
       await harness.importWorkflow(workflow);
       const apiBefore = sandbox.counters.apiRequestsByProvider.generic;
       const run = await harness.run(String(workflow.id));

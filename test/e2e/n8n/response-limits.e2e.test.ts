@@ -3,7 +3,7 @@
 // the execution quickly with the size error, and n8n's memory must stay flat. The n8n process's peak
 // RSS is sampled from /proc; a runaway process is killed by the harness above its limit.
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
-import { chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
+import { advancedHttpWorkflow, chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
 
 jest.setTimeout(15 * 60_000);
 
@@ -106,15 +106,7 @@ describe('endless response bodies in a real n8n', () => {
       data: { grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic', headerName: 'Authorization', headerPrefix: 'Bearer' },
     };
     await harness.importCredentials([credential]);
-    const workflow = chainWorkflow('token endless', [
-      {
-        name: 'Me',
-        type: 'n8n-nodes-base.httpRequest',
-        typeVersion: 4.2,
-        credentials: { advancedOAuth2Api: { id: credential.id, name: credential.name } },
-        parameters: { url: sandbox.endpoints.generic.me, authentication: 'predefinedCredentialType', nodeCredentialType: 'advancedOAuth2Api', options: {} },
-      },
-    ]);
+    const workflow = advancedHttpWorkflow('token endless', credential, sandbox.endpoints.generic.me);
     await harness.importWorkflow(workflow);
     // n8n's HTTP Request node runs preAuthentication a second time after any failure: both endless
     sandbox.addFault({ provider: 'generic', endpoint: 'token', kind: 'endless-body', times: 2 });
