@@ -59,7 +59,7 @@ async function benchDeliveries() {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ email: `user${i}@example.test` }),
     }).then((r) => r.json()); // the connector hands back the parsed answer, so the baseline parses it too
-    const viaEngine = (i) => triggerDeployteqWebhook(ours, webhook, { email: `user${i}@example.test` });
+    const viaEngine = (i) => triggerDeployteqWebhook(ours, webhook, { email: `user${i}@example.test` }, { authBaseUrl: webhook });
     await pool(1000, CONCURRENCY, raw); // warm-up of sockets and JIT
     await pool(1000, CONCURRENCY, viaEngine);
     const times = { ours: [], raw: [] };
@@ -68,7 +68,7 @@ async function benchDeliveries() {
       // a fresh manager each round: its one token request is part of what we count
       const manager = deployteqManager(sb.url);
       await sb.admin('reset', {});
-      times.ours.push((await timed(() => pool(DELIVERIES, CONCURRENCY, (i) => triggerDeployteqWebhook(manager, webhook, { email: `user${i}@example.test` })))).ms);
+      times.ours.push((await timed(() => pool(DELIVERIES, CONCURRENCY, (i) => triggerDeployteqWebhook(manager, webhook, { email: `user${i}@example.test` }, { authBaseUrl: webhook })))).ms);
       const counters = await sb.admin('counters');
       tokenRequests = Math.max(tokenRequests, counters.tokenRequests);
       if (counters.deliveries !== DELIVERIES) throw new Error(`expected ${DELIVERIES} deliveries, sandbox saw ${counters.deliveries}`);
@@ -91,7 +91,7 @@ async function benchDeliveries() {
     await manager.getTokens();
     await sb.admin('reset', {});
     await sb.admin('expire', { provider: 'deployteq' });
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => triggerDeployteqWebhook(manager, webhook, { i })));
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => triggerDeployteqWebhook(manager, webhook, { i }, { authBaseUrl: webhook })));
     const counters = await sb.admin('counters');
     const ok = results.every((r) => r.status === 200);
     row('token requests for 100 calls in flight when the token expires', String(counters.tokenRequests), 'n/a', 'n/a', '1', counters.tokenRequests === 1 && ok, ok ? '' : 'some calls failed');

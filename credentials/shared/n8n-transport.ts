@@ -2,6 +2,7 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods } from 'n8n-w
 
 import { declaredTooLarge, readCapped, ResponseTooLarge, TOKEN_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';
+import './n8n-host';
 
 /** Lower-cases header names and joins repeated values, as the engine expects. */
 export function normaliseHeaders(headers: unknown): Record<string, string> {
@@ -55,6 +56,7 @@ export function n8nTransport(helper: IHttpRequestHelper): Transport {
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 			abortSignal: request.signal,
+			timeout: request.timeoutMs,
 		})) as { statusCode: number; headers: IDataObject; body: unknown };
 		const headers = normaliseHeaders(response.headers);
 		const limit = request.maxResponseBytes ?? TOKEN_RESPONSE_MAX_BYTES;

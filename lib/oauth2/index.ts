@@ -12,6 +12,7 @@ export * from './urls';
 export * from './config';
 export * from './metadata';
 export * from './refresh-policy';
+export * from './host';
 export * from './token-request';
 export * from './grants';
 export * from './authorize';

@@ -6,7 +6,7 @@ import { Redactor } from './redact';
 import { refreshTokenRefused } from './refresh-policy';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
-import { httpTransport } from './http-transport';
+import { transportOf, within } from './host';
 import { resolveRetry, sendWithRetry } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
@@ -187,16 +187,7 @@ export class TokenManager {
    */
   async idle(timeoutMs: number): Promise<boolean> {
     const inflight = this.inflight;
-    if (!inflight) return true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    try {
-      return await Promise.race([inflight.then(() => true, () => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return inflight ? within(inflight, timeoutMs) : true;
   }
 
   /** Exchanges an authorization code and installs the tokens. */
@@ -267,7 +258,7 @@ export class TokenManager {
     return sendWithRetry(
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.options.config.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES },
       {
-        transport: this.options.transport ?? httpTransport,
+        transport: transportOf(this.options.transport),
         timeoutMs: this.options.config.timeoutMs ?? 30_000,
         retry: resolveRetry(this.options.config.retry),
         retryStatuses: this.options.apiRetryStatuses ?? [429, 503],

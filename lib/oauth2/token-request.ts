@@ -4,7 +4,7 @@ import { OAuth2Error, type OAuth2Phase } from './errors';
 import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
-import { httpTransport } from './http-transport';
+import { transportOf } from './host';
 import { resolveRetry, sendWithRetry } from './transport';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
@@ -87,7 +87,7 @@ export async function requestToken(
   const refresh = grantType === 'refresh_token';
   const url = refresh ? config.refreshUrl || config.tokenUrl : config.tokenUrl;
   checkEndpointUrl(url, refresh && config.refreshUrl ? 'The refresh URL' : 'The token URL', { allowHttpHosts: config.allowHttpHosts });
-  const transport = ctx.transport ?? httpTransport;
+  const transport = transportOf(ctx.transport);
   const methods = await candidates(ctx, transport);
   const auto = (config.client.method ?? 'auto') === 'auto';
   const tried: ConcreteClientAuthMethod[] = [];

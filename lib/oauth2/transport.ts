@@ -1,5 +1,6 @@
 import { declaredTooLarge, readCapped, ResponseTooLarge } from './body';
 import { OAuth2Error, OAuth2ResponseError, OAuth2TransportError, type OAuth2Phase } from './errors';
+import { engineHost } from './host';
 import type { Redactor } from './redact';
 import type { RetryPolicy, Transport, TransportRequest, TransportResponse } from './types';
 import { safeUrl, scrubUrls } from './urls';
@@ -57,7 +58,6 @@ export function resolveRetry(policy: RetryPolicy | undefined): Required<RetryPol
   return { ...DEFAULT_RETRY, ...Object.fromEntries(Object.entries(policy ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One request with a timeout; network failures become `OAuth2TransportError`. A plain controller
@@ -66,20 +66,21 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 async function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  // with host timers the engine aborts a request itself; otherwise the transport times it (timeoutMs)
+  const cancel = engineHost().after?.(options.timeoutMs, () => {
     timedOut = true;
     controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
-  }, options.timeoutMs);
+  });
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   try {
-    const response = await options.transport({ ...request, signal });
+    const response = await options.transport({ ...request, signal, timeoutMs: options.timeoutMs });
     const limit = request.maxResponseBytes;
     if (limit !== undefined && response.body.length > limit) throw new ResponseTooLarge(response.status, limit);
     return response;
   } catch (cause) {
     throw transportFailure(cause, request, options, timedOut);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
 
@@ -98,6 +99,7 @@ function transportFailure(cause: unknown, request: TransportRequest, options: Se
       options.redactor,
     );
   }
+  timedOut ||= (cause as { code?: unknown })?.code === 'timeout';
   const code = (cause as { cause?: { code?: unknown } })?.cause?.code;
   const reason = scrubUrls(`${String((cause as Error)?.message ?? cause)}${typeof code === 'string' ? ` (${code})` : ''}`).slice(0, 300);
   return new OAuth2TransportError(
@@ -116,7 +118,7 @@ function transportFailure(cause: unknown, request: TransportRequest, options: Se
  * exponential back-off. Returns the last response; never loops more than `maxRetries` times.
  */
 export async function sendWithRetry(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? ((ms: number) => engineHost().sleep(ms));
   for (let attempt = 0; ; attempt++) {
     const response = await sendOnce(request, options);
     if (!options.retryStatuses.includes(response.status) || attempt >= options.retry.maxRetries) return response;

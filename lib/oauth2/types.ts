@@ -162,6 +162,11 @@ export interface TransportRequest {
   signal?: AbortSignal;
   /** Stop reading (and fail with `ResponseTooLarge`) past this many body bytes. */
   maxResponseBytes?: number;
+  /**
+   * The request's time limit in ms. The engine aborts through `signal` when its host has timers;
+   * a host without timers (n8n) enforces it in its transport.
+   */
+  timeoutMs?: number;
 }
 
 export interface TransportResponse {

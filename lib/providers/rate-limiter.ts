@@ -1,3 +1,5 @@
+import { engineHost } from '../oauth2/host';
+
 /**
  * Client-side sliding-window limiter: at most `limit` requests in any `windowMs`. Callers await
  * `acquire()`; waits are computed, never polled. Used to stay under Zendesk Chat's 200/min so the
@@ -11,7 +13,7 @@ export class SlidingWindowLimiter {
     readonly limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => engineHost().sleep(ms),
   ) {
     if (!(limit >= 1) || !(windowMs > 0)) throw new RangeError('rate limit needs limit >= 1 and windowMs > 0');
   }

@@ -7,15 +7,15 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { normaliseHeaders } from '../../credentials/shared/n8n-transport';
 import { tokenRejectedRule } from '../../credentials/shared/advanced-config';
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/token-manager';
 import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
-import { retryAfterMs } from '../../lib/oauth2/transport';
-import type { TransportResponse } from '../../lib/oauth2/types';
+import { sendWithRetry } from '../../lib/oauth2/transport';
+import type { Transport, TransportResponse } from '../../lib/oauth2/types';
+import '../../credentials/shared/n8n-host';
 import type { AuthorizedFetch } from '../../lib/providers/http-json';
 import { CredentialRedactor } from './credential-redactor';
 import { discardBody, readBodyCapped } from './response-body';
@@ -48,6 +48,9 @@ export interface AuthorizedFetchOptions {
 export interface N8nAuthorizedFetch extends AuthorizedFetch {
 	redact(text: string): string;
 }
+
+/** Time limit of one API request (n8n's HTTP client enforces it). */
+const API_TIMEOUT_MS = 120_000;
 
 /** The expirable property of our preAuthentication credentials (TOKEN_STATE_PROPERTIES). */
 const EXPIRABLE_PROPERTY = 'accessToken';
@@ -122,6 +125,7 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 			json: false,
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
+			timeout: API_TIMEOUT_MS,
 		};
 		if (hop.body !== undefined) request.body = typeof hop.body === 'string' ? hop.body : Buffer.from(hop.body);
 		const raw: RawResponse = await context.helpers.httpRequestWithAuthentication.call(context, credential.type, request, additional).then(
@@ -174,16 +178,16 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 		return again;
 	};
 
+	/** Each attempt of the engine's retry loop: one request with its redirects and the body rule. */
+	const attempt: Transport = (request) => sendWithBodyRule({ url: request.url, method: request.method, headers: request.headers, body: request.body });
+
 	return {
-		async fetch(request: ApiRequest): Promise<TransportResponse> {
-			for (let attempt = 0; ; attempt++) {
-				const response = await sendWithBodyRule(request);
-				if (!statuses.includes(response.status) || attempt >= maxRetries) return response;
-				const asked = retryAfterMs(response.headers['retry-after']);
-				if (asked !== undefined && asked > maxDelayMs) return response;
-				await sleep(asked ?? baseDelayMs * 2 ** attempt);
-			}
-		},
+		// the engine's retry loop (429/503 after Retry-After, bounded), with n8n's helpers as the transport
+		fetch: (request: ApiRequest) =>
+			sendWithRetry(
+				{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
+				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: statuses, phase: 'api', redactor: secrets.redactor },
+			),
 		redact: secrets.redact,
 	};
 }
