@@ -8,7 +8,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { GENERIC } from '../lib/providers/generic/description';
 import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from './shared/advanced-config';
+import { grantProperty, titleCase } from './shared/from-description';
 import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
 
 /**
@@ -28,20 +30,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc6749';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Grant Type',
-			name: 'grantType',
-			type: 'options',
-			options: [
-				{ name: 'Client Credentials', value: 'clientCredentials', description: 'Server to server, no user' },
-				{
-					name: 'Password',
-					value: 'password',
-					description: 'Resource owner password (legacy): only for servers that require it',
-				},
-			],
-			default: 'clientCredentials',
-		},
+		grantProperty(GENERIC, ['client_credentials', 'password']),
 		{
 			displayName: 'Access Token URL',
 			name: 'tokenUrl',
@@ -61,21 +50,8 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			displayName: 'Client Authentication',
 			name: 'clientAuthentication',
 			type: 'options',
-			options: [
-				{
-					name: 'Auto (Recommended)',
-					value: 'auto',
-					description:
-						'What the server\'s metadata lists; otherwise encoded Basic, then raw Basic, then the body, on "invalid_client". The method that worked is remembered.',
-				},
-				{ name: 'Basic Header (RFC 6749 Encoded)', value: 'basic', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
-				{ name: 'Basic Header (Raw)', value: 'basic-raw', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
-				{ name: 'In the Body', value: 'body', description: 'client_id and client_secret as form fields' },
-				{ name: 'None (Public Client)', value: 'none', description: 'Only client_id in the body, no secret' },
-				{ name: 'Private Key JWT', value: 'private_key_jwt', description: 'A JWT assertion signed with your private key (RS256 or ES256)' },
-				{ name: 'Client Secret JWT', value: 'client_secret_jwt', description: 'A JWT assertion signed with the client secret (HS256)' },
-			],
-			default: 'auto',
+			options: GENERIC.clientAuthChoices.map((c) => ({ name: titleCase(c.label), value: c.value, ...(c.description ? { description: c.description } : {}) })),
+			default: GENERIC.clientAuth,
 		},
 		{
 			displayName: 'Client Secret',
@@ -83,7 +59,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			displayOptions: { show: { clientAuthentication: ['auto', 'basic', 'basic-raw', 'body', 'client_secret_jwt'] } },
+			displayOptions: { show: { clientAuthentication: [...GENERIC.secretMethods] } },
 		},
 		{
 			displayName: 'Private Key',

@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { DEPLOYTEQ } from '../lib/providers/deployteq/description';
+import { grantProperty, scopeExpression, scopesProperty } from './shared/from-description';
 import { httpsOnly } from './shared/url-expression';
 
 /** The auth server's base URL as an expression body over `source` (`$self` or `$credentials`). */
@@ -23,38 +25,19 @@ export class DeployteqOAuth2Api implements ICredentialType {
 
 	icon = 'file:icons/deployteq.svg' as const;
 
-	documentationUrl = 'https://www.deployteq.com/';
+	documentationUrl = DEPLOYTEQ.documentationUrl;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Grant Type',
-			name: 'grantType',
-			type: 'options',
-			options: [
-				{
-					name: 'Client Credentials',
-					value: 'clientCredentials',
-					description: 'Server to server: n8n gets tokens with the client ID and secret alone',
-				},
-				{
-					name: 'Authorization Code',
-					value: 'authorizationCode',
-					description: 'A Deployteq user signs in and approves access (the user who registered the application)',
-				},
-			],
-			default: 'clientCredentials',
-		},
+		grantProperty(DEPLOYTEQ),
 		{
 			displayName: 'Auth Host',
 			name: 'authHost',
 			type: 'options',
 			options: [
-				{ name: 'auth.clang.cloud (Default)', value: 'https://auth.clang.cloud' },
-				{ name: 'auth.deployteq.net', value: 'https://auth.deployteq.net' },
-				{ name: 'auth.canopydeploy.net', value: 'https://auth.canopydeploy.net' },
+				...DEPLOYTEQ.authHosts.map((h) => ({ name: h.label.replace('(default)', '(Default)'), value: h.value })),
 				{ name: 'Custom URL', value: 'custom' },
 			],
-			default: 'https://auth.clang.cloud',
+			default: DEPLOYTEQ.authHosts[0].value,
 			description: 'Where Deployteq issues tokens. Keep the default unless Deployteq told you otherwise.',
 		},
 		{
@@ -72,48 +55,29 @@ export class DeployteqOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'hooks.example.com, *.example.org',
-			description:
-				'Hosts besides the Deployteq domains (myclang.com, clang.cloud, deployteq.net, canopydeploy.net) that the token may be sent to when a webhook URL comes from an expression. Comma-separated; *.example.com allows its subdomains. Leave empty normally.',
+			description: `Hosts besides the Deployteq domains (${DEPLOYTEQ.webhookHosts.join(', ')}) that the token may be sent to when a webhook URL comes from an expression. Comma-separated; *.example.com allows its subdomains. Leave empty normally.`,
 		},
 		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: `={{ (${AUTH_BASE}) + "/oauth2/auth" }}`,
+			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.authorize}" }}`,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `={{ (${AUTH_BASE}) + "/oauth2/token" }}`,
+			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.token}" }}`,
 		},
-		{
-			displayName: 'Scopes',
-			name: 'scopes',
-			type: 'multiOptions',
-			options: [
-				{ name: 'Execute Webhooks (apps.webhook:execute)', value: 'apps.webhook:execute' },
-				{
-					name: 'Stay Connected (offline_access)',
-					value: 'offline_access',
-					description: 'Authorization code only: Deployteq issues a refresh token so n8n can renew access without a new sign-in',
-				},
-				{ name: 'Read Customers (crm.customer:read)', value: 'crm.customer:read' },
-				{ name: 'Read Inboxes (crm.inbox.inboxes:read)', value: 'crm.inbox.inboxes:read' },
-				{ name: 'Read Inbox Messages (crm.inbox.messages:read)', value: 'crm.inbox.messages:read' },
-				{ name: 'Update Inbox Messages (crm.inbox.messages:update)', value: 'crm.inbox.messages:update' },
-				{ name: 'Delete Inbox Messages (crm.inbox.messages:delete)', value: 'crm.inbox.messages:delete' },
-			],
-			default: ['apps.webhook:execute'],
-			description:
-				'What n8n may do. Pick only scopes the Deployteq application was registered with. With Authorization Code add "Stay Connected (offline_access)", or the connection ends when the first token expires.',
-		},
+		scopesProperty(
+			DEPLOYTEQ,
+			'What n8n may do. Pick only scopes the Deployteq application was registered with. With Authorization Code add "Stay Connected (offline_access)", or the connection ends when the first token expires.',
+		),
 		{
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default:
-				'={{ ($self["scopes"] || []).filter(s => $self["grantType"] !== "clientCredentials" || s !== "offline_access").join(" ") }}',
+			default: scopeExpression(DEPLOYTEQ),
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -140,7 +104,7 @@ export class DeployteqOAuth2Api implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			url: `={{ (${authBase('$credentials')}) + "/oauth2/auth" }}`,
+			url: `={{ (${authBase('$credentials')}) + "${DEPLOYTEQ.paths.authorize}" }}`,
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
 		},

@@ -7,6 +7,8 @@ import {
 	zendeskChatLocationProperties,
 	zendeskChatScopesProperty,
 } from './shared/zendesk-chat-fields';
+import { ZENDESK_CHAT } from '../lib/providers/zendesk-chat/description';
+import { grantProperty } from './shared/from-description';
 
 /**
  * Zendesk Chat (formerly Zopim) OAuth2: authorization code or client credentials, client
@@ -22,27 +24,10 @@ export class ZendeskChatOAuth2Api implements ICredentialType {
 
 	icon = 'file:icons/zendeskChat.svg' as const;
 
-	documentationUrl = 'https://developer.zendesk.com/api-reference/live-chat/chat-api/';
+	documentationUrl = ZENDESK_CHAT.documentationUrl;
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Grant Type',
-			name: 'grantType',
-			type: 'options',
-			options: [
-				{
-					name: 'Authorization Code',
-					value: 'authorizationCode',
-					description: 'A Chat agent signs in and approves access',
-				},
-				{
-					name: 'Client Credentials',
-					value: 'clientCredentials',
-					description: 'Confidential API client only; actions are logged as the admin who created the client',
-				},
-			],
-			default: 'authorizationCode',
-		},
+		grantProperty(ZENDESK_CHAT, ['authorization_code', 'client_credentials']),
 		...zendeskChatLocationProperties,
 		zendeskChatScopesProperty,
 		{
@@ -73,7 +58,7 @@ export class ZendeskChatOAuth2Api implements ICredentialType {
 			displayName: 'Authentication',
 			name: 'authentication',
 			type: 'hidden',
-			default: 'body',
+			default: ZENDESK_CHAT.clientAuth === 'body' ? 'body' : 'header',
 		},
 	];
 

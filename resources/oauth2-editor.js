@@ -163,5 +163,25 @@
     });
   }
 
-  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl };
+  /** Fills a <select> from a description's choices ({value, label, description}) and selects `current`. */
+  function fillSelect(selector, choices, current) {
+    var select = $(selector).empty();
+    choices.forEach(function (c) {
+      var option = $('<option>').val(c.value).text(c.label);
+      if (c.description) option.attr('title', c.description);
+      select.append(option);
+    });
+    if (current !== undefined && current !== null && current !== '') select.val(current);
+    return select;
+  }
+
+  /** The scopes a provider offers, as a short list for the form tips (values, labels; defaults marked). */
+  function scopeList(scopes) {
+    return 'Scopes (space separated): ' + scopes.choices.map(function (c) {
+      var mark = scopes.default.indexOf(c.value) >= 0 ? ' <i>(default)</i>' : '';
+      return '<code>' + RED.utils.sanitize(c.value) + '</code> ' + RED.utils.sanitize(c.label) + mark;
+    }).join(', ') + '.';
+  }
+
+  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList };
 })();

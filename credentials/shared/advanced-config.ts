@@ -2,10 +2,12 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
 import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import { values } from '../../lib/providers/description';
+import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
 
-const CONCRETE_METHODS: readonly ConcreteClientAuthMethod[] = ['basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
-const METHODS: readonly ClientAuthMethod[] = ['auto', ...CONCRETE_METHODS];
+const METHODS: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
+const CONCRETE_METHODS = METHODS.filter((m): m is ConcreteClientAuthMethod => m !== 'auto');
 
 function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();

@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
+import { scopesProperty, titleCase } from './from-description';
 import { httpsOnly } from './url-expression';
+
+const { current, legacy } = ZENDESK_CHAT.hosts;
 
 /**
  * Fields that say where a Zendesk Chat account lives, shared by both Zendesk Chat credentials, and
@@ -19,19 +23,12 @@ export const zendeskChatLocationProperties: INodeProperties[] = [
 		displayName: 'API Host',
 		name: 'host',
 		type: 'options',
-		options: [
-			{
-				name: 'Current ({Subdomain}.zendesk.com)',
-				value: 'current',
-				description: 'Chat API on your Zendesk subdomain (use this for new connections)',
-			},
-			{
-				name: 'Legacy (www.zopim.com)',
-				value: 'legacy',
-				description: 'The former Zopim host, for older Chat accounts',
-			},
-		],
-		default: 'current',
+		options: ZENDESK_CHAT.hostChoices.map((h) => ({
+			name: titleCase(h.label.replace(/: (.*)$/, ' ($1)')),
+			value: h.value,
+			...(h.description ? { description: h.description } : {}),
+		})),
+		default: ZENDESK_CHAT.defaultHost,
 	},
 	{
 		displayName: 'Custom Base URL',
@@ -39,8 +36,7 @@ export const zendeskChatLocationProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://proxy.example.com',
-		description:
-			'Optional. Replaces https://{subdomain}.zendesk.com (or https://www.zopim.com) when you go through a proxy or a test server. Leave empty normally.',
+		description: `Optional. Replaces ${current.root} (or ${legacy.root}) when you go through a proxy or a test server. Leave empty normally.`,
 	},
 ];
 
@@ -48,7 +44,7 @@ export const zendeskChatLocationProperties: INodeProperties[] = [
 export function rootExpression(source: string): string {
 	return httpsOnly(
 		`(${source}["baseUrl"] ? String(${source}["baseUrl"]).replace(/\\/+$/, "") : ` +
-			`(${source}["host"] === "legacy" ? "https://www.zopim.com" : "https://" + String(${source}["subdomain"] || "").trim().toLowerCase() + ".zendesk.com"))`,
+			`(${source}["host"] === "legacy" ? "${legacy.root}" : "${current.root.split('{subdomain}')[0]}" + String(${source}["subdomain"] || "").trim().toLowerCase() + "${current.root.split('{subdomain}')[1]}"))`,
 	);
 }
 
@@ -58,27 +54,16 @@ export function pathExpression(source: string, current: string, legacy: string):
 }
 
 export function tokenUrlExpression(source: string): string {
-	return `={{ ${rootExpression(source)} + ${pathExpression(source, '/oauth2/chat/token', '/oauth2/token')} }}`;
+	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.token, legacy.paths.token)} }}`;
 }
 
 export function authorizeUrlExpression(source: string): string {
-	return `={{ ${rootExpression(source)} + ${pathExpression(source, '/oauth2/chat/authorizations/new', '/oauth2/authorizations/new')} }}`;
+	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.authorize, legacy.paths.authorize)} }}`;
 }
 
 /** The API base plus a path, e.g. `/account`. */
 export function apiUrlExpression(source: string, path: string): string {
-	return `={{ ${rootExpression(source)} + ${pathExpression(source, '/api/v2/chat', '/api/v2')} + "${path}" }}`;
+	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.api, legacy.paths.api)} + "${path}" }}`;
 }
 
-export const zendeskChatScopesProperty: INodeProperties = {
-	displayName: 'Scopes',
-	name: 'scopes',
-	type: 'multiOptions',
-	options: [
-		{ name: 'Read', value: 'read', description: 'Read chats, agents, departments and the account' },
-		{ name: 'Write', value: 'write', description: 'Change data' },
-		{ name: 'Chat', value: 'chat', description: 'Take part in chats' },
-	],
-	default: ['read'],
-	description: 'What n8n may do in Zendesk Chat',
-};
+export const zendeskChatScopesProperty: INodeProperties = scopesProperty(ZENDESK_CHAT, 'What n8n may do in Zendesk Chat');

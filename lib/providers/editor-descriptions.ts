@@ -4,4 +4,12 @@
  * (`window.OAuth2ConnectorsDescriptions`), which the editor loads before the node definitions, so
  * the editor derives its forms from the same descriptions as the runtime and n8n.
  */
-export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {};
+import { DEPLOYTEQ } from './deployteq/description';
+import { GENERIC } from './generic/description';
+import { ZENDESK_CHAT } from './zendesk-chat/description';
+
+export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
+  deployteq: DEPLOYTEQ,
+  zendeskChatOAuth: ZENDESK_CHAT,
+  generic: GENERIC,
+};

@@ -1,14 +1,12 @@
+/** A Zendesk Chat credential as an engine configuration, from the description. */
 import type { OAuth2Config } from '../oauth2/types';
 import { requireHttpUrl } from './http-json';
+import { ZENDESK_CHAT, type ZendeskChatHost } from './zendesk-chat/description';
 
-/**
- * Zendesk Chat (formerly Zopim): OAuth endpoints and engine configuration. Facts:
- * shared/reference/zendesk-chat.md. Client credentials go in the body; token answers have no
- * `expires_in` (lifetime unknown: refresh reactively on 401); refresh tokens are single use.
- */
-export type ZendeskChatHost = 'current' | 'legacy';
+export type { ZendeskChatHost };
 
-export const ZENDESK_CHAT_SCOPES = ['read', 'write', 'chat'] as const;
+/** The scopes Zendesk Chat offers. */
+export const ZENDESK_CHAT_SCOPES = ZENDESK_CHAT.scopes.choices.map((c) => c.value);
 
 export interface ZendeskChatEndpoints {
   authorizationUrl: string;
@@ -26,21 +24,20 @@ export interface ZendeskChatLocation {
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 export function zendeskChatEndpoints(location: ZendeskChatLocation): ZendeskChatEndpoints {
-  const host = location.host ?? 'current';
+  const host = location.host ?? ZENDESK_CHAT.defaultHost;
+  const { root: template, paths } = ZENDESK_CHAT.hosts[host];
   let root: string;
   if (location.baseUrl) {
     root = requireHttpUrl(location.baseUrl, 'The Zendesk Chat base URL').toString().replace(/\/+$/, '');
-  } else if (host === 'legacy') {
-    root = 'https://www.zopim.com';
-  } else {
+  } else if (template.includes('{subdomain}')) {
     if (!location.subdomain || !SUBDOMAIN.test(location.subdomain)) {
       throw new TypeError('The Zendesk subdomain is missing or invalid (use the "acme" of acme.zendesk.com)');
     }
-    root = `https://${location.subdomain.toLowerCase()}.zendesk.com`;
+    root = template.replace('{subdomain}', location.subdomain.toLowerCase());
+  } else {
+    root = template;
   }
-  return host === 'legacy'
-    ? { authorizationUrl: `${root}/oauth2/authorizations/new`, tokenUrl: `${root}/oauth2/token`, apiBaseUrl: `${root}/api/v2` }
-    : { authorizationUrl: `${root}/oauth2/chat/authorizations/new`, tokenUrl: `${root}/oauth2/chat/token`, apiBaseUrl: `${root}/api/v2/chat` };
+  return { authorizationUrl: `${root}${paths.authorize}`, tokenUrl: `${root}${paths.token}`, apiBaseUrl: `${root}${paths.api}` };
 }
 
 export interface ZendeskChatSettings extends ZendeskChatLocation {
@@ -53,15 +50,15 @@ export interface ZendeskChatSettings extends ZendeskChatLocation {
 /** The engine configuration for a Zendesk Chat credential (any grant). */
 export function zendeskChatOAuth2Config(settings: ZendeskChatSettings): OAuth2Config & { apiBaseUrl: string } {
   const { apiBaseUrl, ...endpoints } = zendeskChatEndpoints(settings);
-  const scopes = settings.scopes?.length ? settings.scopes : ['read'];
-  const unknown = scopes.filter((s) => !(ZENDESK_CHAT_SCOPES as readonly string[]).includes(s));
-  if (unknown.length) throw new TypeError(`Unknown Zendesk Chat scope(s): ${unknown.join(', ')} (use read, write, chat)`);
+  const scopes = settings.scopes?.length ? settings.scopes : [...ZENDESK_CHAT.scopes.default];
+  const unknown = scopes.filter((s) => !ZENDESK_CHAT_SCOPES.includes(s));
+  if (unknown.length) throw new TypeError(`Unknown Zendesk Chat scope(s): ${unknown.join(', ')} (use ${ZENDESK_CHAT_SCOPES.join(', ')})`);
   const extraAuthorizeParams: Record<string, string> = {};
   if (settings.subdomain) extraAuthorizeParams.subdomain = settings.subdomain.toLowerCase();
   return {
     ...endpoints,
     apiBaseUrl,
-    client: { clientId: settings.clientId, clientSecret: settings.clientSecret, method: settings.clientSecret ? 'body' : 'none' },
+    client: { clientId: settings.clientId, clientSecret: settings.clientSecret, method: settings.clientSecret ? ZENDESK_CHAT.clientAuth : 'none' },
     scopes,
     redirectUri: settings.redirectUri,
     extraAuthorizeParams,

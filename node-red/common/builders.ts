@@ -9,6 +9,8 @@ import type { GrantSpec, ReactiveRefreshOptions } from '../../lib/oauth2/token-m
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidation } from '../../lib/oauth2/types';
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
+import { values } from '../../lib/providers/description';
+import { GENERIC } from '../../lib/providers/generic/description';
 import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
 
 export type Settings = Record<string, unknown>;
@@ -176,7 +178,7 @@ export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltC
   return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]) };
 }
 
-const CLIENT_AUTH: ClientAuthMethod[] = ['auto', 'basic', 'basic-raw', 'body', 'none', 'private_key_jwt', 'client_secret_jwt'];
+const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
 
 /** "Token rejected" rules of the generic client: statuses, and a rule on the error body. */
 function reactiveOf(settings: Settings): ReactiveRefreshOptions | undefined {
@@ -195,7 +197,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
   const tokenUrl = str(settings.tokenUrl);
   if (!tokenUrl) throw new TypeError('The token URL is empty');
   // flows saved before "auto" existed carry their method; new configurations default to auto
-  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? 'auto';
+  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? GENERIC.clientAuth;
   const mapping: ResponseMapping = {};
   for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope'] as const) {
     const p = str(settings[`${name}Path`]);

@@ -13,6 +13,7 @@ const nodes: Record<string, string> = pkg['node-red'].nodes;
 const CONFIG = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'];
 const ACTION = ['deployteq-webhook', 'zendesk-chat', 'oauth2-request'];
 const EDITOR_SCRIPT = 'resources/n8n-nodes-oauth2-connectors/oauth2-editor.js';
+const DESCRIPTIONS_SCRIPT = 'resources/n8n-nodes-oauth2-connectors/oauth2-descriptions.js';
 const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'));
 
 afterEach(async () => {
@@ -70,7 +71,11 @@ test('editor files: help in the style guide sections, icons present, shared scri
       expect(html).toContain('id="node-config-oauth2-redirect"');
       // one served copy (runtime.test.ts fetches it through a running editor), not an inlined one
       expect(html).toContain(`<script type="text/javascript" src="${EDITOR_SCRIPT}"></script>`);
-      expect(html).toContain('window.OAuth2ConnectorsEditor.setup(');
+      expect(html).toContain(`.setup(this, '${type}'`);
+      // option lists and defaults come from the provider descriptions, loaded before the definition
+      expect(html.indexOf(DESCRIPTIONS_SCRIPT)).toBeGreaterThan(-1);
+      expect(html.indexOf(DESCRIPTIONS_SCRIPT)).toBeLessThan(html.indexOf('RED.nodes.registerType('));
+      expect(html).toContain('window.OAuth2ConnectorsDescriptions.');
       expect(html).not.toContain('function callbackUrl');
     }
   }

@@ -1,30 +1,10 @@
-import type { OAuth2Config } from '../oauth2/types';
-import { hostMatches, isLoopbackHost, OAuth2UrlRefusedError } from '../oauth2/urls';
-import { jsonOrThrow, requireHttpUrl, type AuthorizedFetch } from './http-json';
+/** Calling a Deployteq webhook with the Bearer token, and where that token may go. */
+import { hostMatches, isLoopbackHost, OAuth2UrlRefusedError } from '../../oauth2/urls';
+import { jsonOrThrow, requireHttpUrl, type AuthorizedFetch } from '../http-json';
+import { DEPLOYTEQ, DEPLOYTEQ_DEFAULT_AUTH_BASE_URL } from './description';
 
-/**
- * Deployteq (formerly Clang): OAuth 2.0 for webhooks. Facts: shared/reference/deployteq.md.
- * Token answers carry `expires_in` as a string and a lowercase `bearer`; the engine normalises
- * both. The `/oauth2/auth` + `/oauth2/token` paths are those of a fosite-style server, which
- * decodes RFC 6749 §2.3.1 form-encoded Basic credentials, so the default `basic` is right.
- */
-export const DEPLOYTEQ_DEFAULT_AUTH_BASE_URL = 'https://auth.clang.cloud';
-
-export const DEPLOYTEQ_SCOPES: ReadonlyArray<{ value: string; description: string }> = [
-  { value: 'apps.webhook:execute', description: 'Execute webhooks' },
-  { value: 'offline_access', description: 'Refresh tokens (authorization code only): stay connected without signing in again' },
-  { value: 'crm.customer:read', description: 'Read customers (portals with mobile inbox)' },
-  { value: 'crm.inbox.inboxes:read', description: 'Read inboxes (mobile inbox)' },
-  { value: 'crm.inbox.messages:read', description: 'Read inbox messages' },
-  { value: 'crm.inbox.messages:update', description: 'Update inbox messages' },
-  { value: 'crm.inbox.messages:delete', description: 'Delete inbox messages' },
-];
-
-/**
- * Hosts a Deployteq token may be sent to unless the credential says otherwise: the Deployteq
- * (formerly Clang / CanopyDeploy) domains of its webhooks and auth servers (deployteq.md).
- */
-export const DEPLOYTEQ_WEBHOOK_HOSTS: readonly string[] = ['webhook.myclang.com', '*.myclang.com', '*.clang.cloud', '*.deployteq.net', '*.canopydeploy.net'];
+/** Hosts a Deployteq token may be sent to unless the credential says otherwise (the description's list). */
+export const DEPLOYTEQ_WEBHOOK_HOSTS: readonly string[] = DEPLOYTEQ.webhookHosts;
 
 export interface DeployteqWebhookPolicy {
   /** The credential's auth host: a loopback auth host (a sandbox) allows loopback webhooks over http. */
@@ -66,36 +46,6 @@ export function checkDeployteqWebhookUrl(endpoint: string, policy: DeployteqWebh
     );
   }
   return url;
-}
-
-export interface DeployteqSettings {
-  clientId: string;
-  clientSecret: string;
-  grant: 'client_credentials' | 'authorization_code';
-  /** Auth host, default `https://auth.clang.cloud`. */
-  authBaseUrl?: string;
-  scopes?: string[];
-  redirectUri?: string;
-}
-
-export function deployteqEndpoints(authBaseUrl = DEPLOYTEQ_DEFAULT_AUTH_BASE_URL): { authorizationUrl: string; tokenUrl: string } {
-  const base = requireHttpUrl(authBaseUrl || DEPLOYTEQ_DEFAULT_AUTH_BASE_URL, 'The Deployteq auth URL').toString().replace(/\/+$/, '');
-  return { authorizationUrl: `${base}/oauth2/auth`, tokenUrl: `${base}/oauth2/token` };
-}
-
-/** The engine configuration for a Deployteq credential. */
-export function deployteqOAuth2Config(settings: DeployteqSettings): OAuth2Config {
-  const known = new Set(DEPLOYTEQ_SCOPES.map((s) => s.value));
-  const scopes = settings.scopes?.length ? settings.scopes : ['apps.webhook:execute'];
-  const unknown = scopes.filter((s) => !known.has(s));
-  if (unknown.length) throw new TypeError(`Unknown Deployteq scope(s): ${unknown.join(', ')}`);
-  return {
-    ...deployteqEndpoints(settings.authBaseUrl),
-    client: { clientId: settings.clientId, clientSecret: settings.clientSecret, method: 'basic' },
-    // offline_access only means something for the authorization code grant
-    scopes: settings.grant === 'client_credentials' ? scopes.filter((s) => s !== 'offline_access') : scopes,
-    redirectUri: settings.redirectUri,
-  };
 }
 
 export interface WebhookResult {

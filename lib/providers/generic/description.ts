@@ -1,0 +1,55 @@
+/**
+ * The generic OAuth2 client: the choices both hosts offer for any authorization server (grants,
+ * client authentication, token body format), with their help texts. Facts:
+ * shared/reference/generic-oauth2.md.
+ */
+import type { ClientAuthMethod } from '../../oauth2/types';
+import type { Choice, GrantId, ProviderDescription } from '../description';
+
+export interface GenericDescription extends ProviderDescription {
+  clientAuthChoices: ReadonlyArray<Choice<ClientAuthMethod>>;
+  /** Client authentication methods that need the client secret. */
+  secretMethods: readonly ClientAuthMethod[];
+  tokenBodyFormats: ReadonlyArray<Choice<'form' | 'json'>>;
+  /** Grants of the Node-RED client beyond the standard ones: a refresh token obtained elsewhere. */
+  refreshOnly: Choice<'refresh_token'>;
+}
+
+export const GENERIC: GenericDescription = {
+  id: 'generic',
+  displayName: 'OAuth2',
+  documentationUrl: 'https://www.rfc-editor.org/rfc/rfc6749',
+  grants: [
+    { value: 'authorization_code', label: 'Authorization code (PKCE)', description: 'A user signs in and approves access; refresh tokens keep it' },
+    { value: 'client_credentials', label: 'Client credentials', description: 'Server to server, no user' },
+    { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
+  ] as ReadonlyArray<Choice<GrantId>>,
+  defaultGrant: 'authorization_code',
+  clientAuth: 'auto',
+  scopes: { choices: [], default: [] },
+  quirks: [
+    'expires_in as a string, missing or zero',
+    'token_type missing or in any casing',
+    'JSON served as text/plain, form-encoded answers',
+    'errors inside a 200 answer, HTML error pages',
+  ],
+  clientAuthChoices: [
+    {
+      value: 'auto',
+      label: 'Automatic (recommended)',
+      description: 'What the server\'s metadata lists; otherwise encoded Basic, then raw Basic, then the body, on "invalid_client". The method that worked is remembered.',
+    },
+    { value: 'basic', label: 'Basic header (RFC 6749 encoded)', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
+    { value: 'basic-raw', label: 'Basic header (raw)', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
+    { value: 'body', label: 'In the body', description: 'client_id and client_secret as form fields' },
+    { value: 'none', label: 'None (public client)', description: 'Only client_id in the body, no secret (use PKCE)' },
+    { value: 'private_key_jwt', label: 'Private key JWT', description: 'A JWT assertion signed with your private key (RS256 or ES256)' },
+    { value: 'client_secret_jwt', label: 'Client secret JWT', description: 'A JWT assertion signed with the client secret (HS256)' },
+  ],
+  secretMethods: ['auto', 'basic', 'basic-raw', 'body', 'client_secret_jwt'],
+  tokenBodyFormats: [
+    { value: 'form', label: 'Form (RFC 6749)' },
+    { value: 'json', label: 'JSON' },
+  ],
+  refreshOnly: { value: 'refresh_token', label: 'Refresh token only (paste one below)', description: 'A refresh token obtained elsewhere' },
+};
