@@ -25,7 +25,8 @@ export class DeployteqOAuth2Api implements ICredentialType {
 
 	icon = 'file:icons/deployteq.svg' as const;
 
-	documentationUrl = DEPLOYTEQ.documentationUrl;
+	// a literal, as n8n's lint wants; a unit test checks it equals the description's
+	documentationUrl = 'https://www.deployteq.com/';
 
 	properties: INodeProperties[] = [
 		grantProperty(DEPLOYTEQ),
@@ -61,13 +62,13 @@ export class DeployteqOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.authorize}" }}`,
+			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.consentPage}" }}`,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.token}" }}`,
+			default: `={{ (${AUTH_BASE}) + "${DEPLOYTEQ.paths.exchange}" }}`,
 		},
 		scopesProperty(
 			DEPLOYTEQ,
@@ -104,7 +105,7 @@ export class DeployteqOAuth2Api implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			url: `={{ (${authBase('$credentials')}) + "${DEPLOYTEQ.paths.authorize}" }}`,
+			url: `={{ (${authBase('$credentials')}) + "${DEPLOYTEQ.paths.consentPage}" }}`,
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
 		},

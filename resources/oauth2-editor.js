@@ -1,7 +1,7 @@
 /* global window, $, RED */
 (function () {
   // Editor helpers shared by the OAuth2 connector config nodes. Node-RED serves this package's
-  // resources/ folder at <httpAdminRoot>/resources/n8n-nodes-oauth2-connectors/; each config node's
+  // resources/ folder at <httpAdminRoot>/resources/node-red-contrib-oauth2-connectors/; each config node's
   // .html loads this file with a relative <script src>, which the editor fetches before it runs
   // that .html's registerType (so it is there for oneditprepare). Loaded once per config node
   // type, so it defines its global only once. Secrets typed in the dialog travel only in the body

@@ -19,7 +19,10 @@ const path = require('node:path');
 const { demoFlows, PACKAGE_TYPES } = require('./demo-flows');
 
 const ROOT = path.resolve(__dirname, '..');
-const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+const { NODE_RED_PACKAGE, ensureStaged } = require('./packages');
+
+/** The staged Node-RED package (scripts/pack.js), loaded as users install it. */
+const PACKAGE_NAME = NODE_RED_PACKAGE.name;
 const DEFAULT_PORT = 1880;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -135,9 +138,10 @@ function createUserDir() {
   const userDir = demoTempDir('oauth2-connectors-node-red-demo-');
   const link = path.join(userDir, 'node_modules', PACKAGE_NAME);
   fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(ROOT, link, 'dir');
+  ensureStaged();
+  fs.symlinkSync(NODE_RED_PACKAGE.dir, link, 'dir');
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
-    name: 'node-red-demo', private: true, dependencies: { [PACKAGE_NAME]: `file:${ROOT}` },
+    name: 'node-red-demo', private: true, dependencies: { [PACKAGE_NAME]: `file:${NODE_RED_PACKAGE.dir}` },
   }, null, 2));
   return userDir;
 }

@@ -11,8 +11,11 @@ const path = require('node:path');
 const { cached, node24Env, ensureNode24 } = require('./tool-cache');
 
 const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
-const PACKAGE_ROOT = path.resolve(__dirname, '..');
-const PACKAGE_NAME = require(path.join(PACKAGE_ROOT, 'package.json')).name;
+const { N8N_PACKAGE, ensureStaged } = require('./packages');
+
+/** The staged n8n package (scripts/pack.js), as n8n users install it. */
+const PACKAGE_ROOT = N8N_PACKAGE.dir;
+const PACKAGE_NAME = N8N_PACKAGE.name;
 
 function n8nBinOf(dir) {
   return path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
@@ -61,6 +64,7 @@ function freePort() {
  * (`.n8n/nodes/node_modules/<name>`), so node types are `<name>.<node>`.
  */
 function createUserFolder(userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-user-'))) {
+  ensureStaged();
   const nodesDir = path.join(userFolder, '.n8n', 'nodes');
   const link = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
   fs.mkdirSync(path.dirname(link), { recursive: true });

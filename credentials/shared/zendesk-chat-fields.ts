@@ -54,11 +54,11 @@ export function pathExpression(source: string, current: string, legacy: string):
 }
 
 export function tokenUrlExpression(source: string): string {
-	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.token, legacy.paths.token)} }}`;
+	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.exchange, legacy.paths.exchange)} }}`;
 }
 
 export function authorizeUrlExpression(source: string): string {
-	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.authorize, legacy.paths.authorize)} }}`;
+	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.consentPage, legacy.paths.consentPage)} }}`;
 }
 
 /** The API base plus a path, e.g. `/account`. */

@@ -37,7 +37,7 @@ export function zendeskChatEndpoints(location: ZendeskChatLocation): ZendeskChat
   } else {
     root = template;
   }
-  return { authorizationUrl: `${root}${paths.authorize}`, tokenUrl: `${root}${paths.token}`, apiBaseUrl: `${root}${paths.api}` };
+  return { authorizationUrl: `${root}${paths.consentPage}`, tokenUrl: `${root}${paths.exchange}`, apiBaseUrl: `${root}${paths.api}` };
 }
 
 export interface ZendeskChatSettings extends ZendeskChatLocation {

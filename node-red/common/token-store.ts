@@ -26,6 +26,8 @@ import type { RedSettings } from './red';
 
 export const STORE_DIR_NAME = '.oauth2-connectors';
 const KEY_FILE = 'store.key';
+/** Part of the key derivation since the first release (the package's former name): never change it, or stored tokens become unreadable. */
+const HKDF_SALT = 'n8n-nodes-oauth2-connectors';
 const FORMAT = 'oauth2-connectors-tokens/1';
 
 export interface StoredEntry {
@@ -119,7 +121,7 @@ function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): 
 }
 
 function deriveKey(secret: string, label: string): Key {
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from('n8n-nodes-oauth2-connectors'), Buffer.from(`node-red token store v1 ${label}`), 32));
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from(HKDF_SALT), Buffer.from(`node-red token store v1 ${label}`), 32));
   return { id: `${label}:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`, key };
 }
 

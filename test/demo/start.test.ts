@@ -58,7 +58,7 @@ test('the editor answers and the demo flow with every node of the package is dep
   // the package is loaded as a module from the user dir
   const nodes = await fetch(`${editorUrl}nodes`, { headers: { accept: 'application/json' } });
   const sets = (await nodes.json()) as Array<{ module: string; types: string[]; enabled: boolean; err?: unknown }>;
-  const ours = sets.filter((s) => s.module === 'n8n-nodes-oauth2-connectors');
+  const ours = sets.filter((s) => s.module === 'node-red-contrib-oauth2-connectors');
   expect(ours.flatMap((s) => s.types).sort()).toEqual([...PACKAGE_TYPES].sort());
   for (const set of ours) {
     expect(set.enabled).toBe(true);

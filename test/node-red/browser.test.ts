@@ -86,7 +86,7 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   }));
   expect(loaded.setup).toBe('function');
   expect(loaded.scripts.length).toBeGreaterThan(0);
-  for (const src of loaded.scripts) expect(src).toBe(`${runtime.adminUrl}resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`);
+  for (const src of loaded.scripts) expect(src).toBe(`${runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-editor.js`);
 
   await page.click('#node-input-btn-deployteq-add');
   await page.waitForSelector('#node-config-input-clientId', { state: 'visible' });

@@ -91,12 +91,12 @@ describe.each(targets)('$label', (target) => {
     // Node-RED serves from our package's resources/ folder under httpAdminRoot, without a token
     // (a <script src> carries none)
     const html = await runtime.admin('GET', 'nodes', undefined, { accept: 'text/html' });
-    expect(html.text).toContain('<script type="text/javascript" src="resources/n8n-nodes-oauth2-connectors/oauth2-editor.js"></script>');
-    const script = await fetch(`${runtime.adminUrl}resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`);
+    expect(html.text).toContain('<script type="text/javascript" src="resources/node-red-contrib-oauth2-connectors/oauth2-editor.js"></script>');
+    const script = await fetch(`${runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-editor.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect(await script.text()).toContain('window.OAuth2ConnectorsEditor = {');
-    expect((await fetch(`${runtime.url}/resources/n8n-nodes-oauth2-connectors/oauth2-editor.js`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/resources/node-red-contrib-oauth2-connectors/oauth2-editor.js`)).status).toBe(404);
 
     await runtime.deploy(deployteqFlow(sandbox.url, webhook));
 

@@ -16,7 +16,7 @@ export interface DeployteqSettings {
 
 export function deployteqEndpoints(authBaseUrl = DEPLOYTEQ_DEFAULT_AUTH_BASE_URL): { authorizationUrl: string; tokenUrl: string } {
   const base = requireHttpUrl(authBaseUrl || DEPLOYTEQ_DEFAULT_AUTH_BASE_URL, 'The Deployteq auth URL').toString().replace(/\/+$/, '');
-  return { authorizationUrl: `${base}${DEPLOYTEQ.paths.authorize}`, tokenUrl: `${base}${DEPLOYTEQ.paths.token}` };
+  return { authorizationUrl: `${base}${DEPLOYTEQ.paths.consentPage}`, tokenUrl: `${base}${DEPLOYTEQ.paths.exchange}` };
 }
 
 /** The engine configuration for a Deployteq credential. */

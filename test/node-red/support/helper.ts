@@ -9,9 +9,10 @@ export const helper: any = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 
 const DIST = path.join(__dirname, '..', '..', '..', 'dist', 'node-red');
-export const NODES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client', 'deployteq-webhook', 'zendesk-chat', 'oauth2-request'].map(
-  (name) => require(path.join(DIST, `${name}.js`)) as (red: unknown) => void,
-);
+/** Every node module the Node-RED package declares (packages/node-red/package.json), compiled. */
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'packages', 'node-red', 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+export const NODE_TYPES = Object.keys(MANIFEST['node-red'].nodes);
+export const NODES = NODE_TYPES.map((name) => require(path.join(DIST, `${name}.js`)) as (red: unknown) => void);
 
 export function tempUserDir(prefix = 'nr-oauth2-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

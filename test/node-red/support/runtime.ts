@@ -28,7 +28,12 @@ export interface Runtime {
 }
 
 const CHILD = path.join(__dirname, 'runtime-child.js');
-export const PACKAGE_DIR = path.join(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { NODE_RED_PACKAGE, ensureStaged } = require('../../../scripts/packages.js') as { NODE_RED_PACKAGE: { name: string; dir: string }; ensureStaged(): unknown };
+
+/** The staged Node-RED package (scripts/pack.js): what users install, linked into the runtime's user dir. */
+export const PACKAGE_DIR = NODE_RED_PACKAGE.dir;
+export const PACKAGE_NAME = NODE_RED_PACKAGE.name;
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
@@ -42,7 +47,8 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const config = { packageDir: PACKAGE_DIR, credentialSecret: 'runtime-credential-secret', maxLifetimeMs: 5 * 60_000, ...options };
+  ensureStaged();
+  const config = { packageDir: PACKAGE_DIR, packageName: PACKAGE_NAME, credentialSecret: 'runtime-credential-secret', maxLifetimeMs: 5 * 60_000, ...options };
   const child = fork(CHILD, [], {
     execPath: options.nodeBin ?? process.execPath,
     execArgv: [],

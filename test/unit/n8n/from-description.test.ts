@@ -1,0 +1,40 @@
+// The n8n credentials and nodes derive from the provider descriptions; where n8n's lint wants a
+// literal, the literal must equal what the description (or the engine) says.
+import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
+import { DeployteqOAuth2Api } from '../../../credentials/DeployteqOAuth2Api.credentials';
+import { ZendeskChatOAuth2Api } from '../../../credentials/ZendeskChatOAuth2Api.credentials';
+import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
+import { titleCase } from '../../../credentials/shared/from-description';
+import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../../lib/oauth2/body';
+import { DEPLOYTEQ } from '../../../lib/providers/deployteq/description';
+import { GENERIC } from '../../../lib/providers/generic/description';
+import { ZENDESK_CHAT } from '../../../lib/providers/zendesk-chat/description';
+import { maxResponseSizeOption } from '../../../nodes/shared/response-size';
+
+const property = (type: { properties: Array<{ name: string }> }, name: string) => type.properties.find((p) => p.name === name) as unknown as { options?: Array<{ value: unknown }>; default?: unknown };
+
+it('literal documentation URLs and defaults equal the descriptions', () => {
+  expect(new DeployteqOAuth2Api().documentationUrl).toBe(DEPLOYTEQ.documentationUrl);
+  expect(new ZendeskChatOAuth2Api().documentationUrl).toBe(ZENDESK_CHAT.documentationUrl);
+  expect(new ZendeskChatPasswordOAuth2Api().documentationUrl).toBe(ZENDESK_CHAT.documentationUrl);
+  expect(new AdvancedOAuth2Api().documentationUrl).toBe(GENERIC.documentationUrl);
+  expect(maxResponseSizeOption.default).toBe(DEFAULT_API_RESPONSE_MAX_BYTES / (1024 * 1024));
+});
+
+it('option lists and defaults come from the descriptions', () => {
+  const dt = new DeployteqOAuth2Api();
+  expect(property(dt, 'scopes').options?.map((o) => o.value)).toEqual(DEPLOYTEQ.scopes.choices.map((c) => c.value));
+  expect(property(dt, 'scopes').default).toEqual(DEPLOYTEQ.scopes.default);
+  expect(property(dt, 'authHost').options?.map((o) => o.value)).toEqual([...DEPLOYTEQ.authHosts.map((h) => h.value), 'custom']);
+  const zd = new ZendeskChatOAuth2Api();
+  expect(property(zd, 'scopes').options?.map((o) => o.value)).toEqual(ZENDESK_CHAT.scopes.choices.map((c) => c.value));
+  expect(property(zd, 'host').options?.map((o) => o.value)).toEqual(ZENDESK_CHAT.hostChoices.map((c) => c.value));
+  expect(property(new AdvancedOAuth2Api(), 'clientAuthentication').options?.map((o) => o.value)).toEqual(GENERIC.clientAuthChoices.map((c) => c.value));
+  expect(property(new AdvancedOAuth2Api(), 'clientAuthentication').default).toBe(GENERIC.clientAuth);
+});
+
+it('Title Case for n8n option names, host names untouched', () => {
+  expect(titleCase('Current ({subdomain}.zendesk.com)')).toBe('Current ({Subdomain}.zendesk.com)');
+  expect(titleCase('auth.clang.cloud (default)')).toBe('auth.clang.cloud (Default)');
+  expect(titleCase('stay connected to the account')).toBe('Stay Connected to the Account');
+});
