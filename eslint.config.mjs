@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'resources/oauth2-descriptions.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'resources/oauth2-descriptions.js', 'build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -28,7 +28,6 @@ export interface Runtime {
 }
 
 const CHILD = path.join(__dirname, 'runtime-child.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { NODE_RED_PACKAGE, ensureStaged } = require('../../../scripts/packages.js') as { NODE_RED_PACKAGE: { name: string; dir: string }; ensureStaged(): unknown };
 
 /** The staged Node-RED package (scripts/pack.js): what users install, linked into the runtime's user dir. */
