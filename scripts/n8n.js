@@ -60,12 +60,20 @@ function freePort() {
 }
 
 /**
- * Creates an n8n user folder with this package symlinked as a community package
- * (`.n8n/nodes/node_modules/<name>`), so node types are `<name>.<node>`.
+ * Creates an n8n user folder with this package as a community package: the staged package symlinked
+ * as `.n8n/nodes/node_modules/<name>` (node types `<name>.<node>`), or, with `tarball`, installed
+ * from the packed tarball with npm the way an admin installs it by hand on a self-hosted n8n.
  */
-function createUserFolder(userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-user-'))) {
-  ensureStaged();
+function createUserFolder(userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-user-')), options = {}) {
   const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+  fs.mkdirSync(nodesDir, { recursive: true });
+  if (options.tarball) {
+    fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+    // --legacy-peer-deps: n8n provides n8n-workflow; without it npm would install a second copy
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--legacy-peer-deps', options.tarball], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    return userFolder;
+  }
+  ensureStaged();
   const link = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({

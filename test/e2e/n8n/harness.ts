@@ -13,7 +13,7 @@ const n8nScript = require('../../../scripts/n8n.js') as {
   PACKAGE_NAME: string;
   PACKAGE_ROOT: string;
   ensureN8n(): { dir: string; bin: string; version: string };
-  createUserFolder(dir?: string): string;
+  createUserFolder(dir?: string, options?: { tarball?: string }): string;
   n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
   stopAll(): void;
   runN8n(n8n: { bin: string }, args: string[], env: NodeJS.ProcessEnv, options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
@@ -65,13 +65,14 @@ export class N8nHarness {
   private work!: string;
   userFolder!: string;
 
-  /** Installs (or finds) n8n and prepares an isolated user folder. */
-  async setup(): Promise<void> {
-    const dist = path.join(n8nScript.PACKAGE_ROOT, 'dist', 'nodes', 'Deployteq', 'Deployteq.node.js');
-    if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');
+  /**
+   * Installs (or finds) n8n and prepares an isolated user folder with the staged package linked in,
+   * or with `tarball` installed by npm as an admin would.
+   */
+  async setup(options: { tarball?: string } = {}): Promise<void> {
     this.n8n = n8nScript.ensureN8n();
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
-    this.userFolder = n8nScript.createUserFolder(path.join(this.work, 'user'));
+    this.userFolder = n8nScript.createUserFolder(path.join(this.work, 'user'), options);
     // info: n8n logs why an execution failed only at this level (the JSON result still comes last)
     this.env = await n8nScript.n8nEnv(this.userFolder, { N8N_LOG_LEVEL: 'info' });
   }

@@ -1,7 +1,7 @@
 'use strict';
 // An embedded Node-RED runtime in its own process (Node-RED allows one runtime per process and no
 // restart after stop). Started by runtime.ts with fork(); configuration comes in NR_CHILD_CONFIG:
-// { nodeRedDir, packageDir, packageName, userDir, port, httpAdminRoot, credentialSecret, admin: {username, password}, maxLifetimeMs }.
+// { nodeRedDir, packageDir, packageName, linkPackage (default true), allowInstall, userDir, port, httpAdminRoot, credentialSecret, admin: {username, password}, maxLifetimeMs }.
 // Our package is installed into <userDir>/node_modules as a symlink, as `npm install <path>` would.
 // Binds 127.0.0.1 only; exits when the parent disconnects or after maxLifetimeMs.
 const fs = require('node:fs');
@@ -32,12 +32,15 @@ async function main() {
   const express = requireFirst(['express']);
   const bcrypt = requireFirst(['bcryptjs', 'bcrypt']);
 
-  const modules = path.join(config.userDir, 'node_modules');
-  fs.mkdirSync(modules, { recursive: true });
-  const link = path.join(modules, config.packageName);
-  if (!fs.existsSync(link)) fs.symlinkSync(config.packageDir, link, 'dir');
+  if (config.linkPackage !== false) {
+    const modules = path.join(config.userDir, 'node_modules');
+    fs.mkdirSync(modules, { recursive: true });
+    const link = path.join(modules, config.packageName);
+    if (!fs.existsSync(link)) fs.symlinkSync(config.packageDir, link, 'dir');
+  }
   if (!fs.existsSync(path.join(config.userDir, 'package.json'))) {
-    fs.writeFileSync(path.join(config.userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true, dependencies: { [config.packageName]: `file:${config.packageDir}` } }));
+    const dependencies = config.linkPackage !== false ? { [config.packageName]: `file:${config.packageDir}` } : {};
+    fs.writeFileSync(path.join(config.userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true, dependencies }));
   }
 
   const app = express();
@@ -51,7 +54,7 @@ async function main() {
     uiHost: '127.0.0.1',
     logging: { console: { level: process.env.NR_CHILD_LOG || 'warn', metrics: false, audit: false } },
     editorTheme: { tours: false, projects: { enabled: false } },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    externalModules: { autoInstall: false, palette: { allowInstall: !!config.allowInstall, allowUpload: !!config.allowInstall } },
     diagnostics: { enabled: false },
     telemetry: { enabled: false },
   };

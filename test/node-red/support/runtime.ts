@@ -12,6 +12,10 @@ export interface RuntimeOptions {
   credentialSecret?: string;
   admin?: { username: string; password: string };
   maxLifetimeMs?: number;
+  /** Link the staged package into the user dir before starting (default true). */
+  linkPackage?: boolean;
+  /** Let the palette manager install modules (POST /nodes). */
+  allowInstall?: boolean;
 }
 
 export interface Runtime {
