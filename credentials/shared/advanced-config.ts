@@ -3,15 +3,14 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
 import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
 import { values } from '../../lib/providers/description';
+import { trimmed } from '../../lib/providers/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
 
 const METHODS: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
 const CONCRETE_METHODS = METHODS.filter((m): m is ConcreteClientAuthMethod => m !== 'auto');
 
-function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
+const text = trimmed;
 
 /** `a=1&b=2` (or one pair per line) into a record; empty names are dropped. */
 export function parseParameterList(value: unknown): Record<string, string> {

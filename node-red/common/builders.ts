@@ -10,6 +10,7 @@ import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidatio
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { values } from '../../lib/providers/description';
+import { trimmed } from '../../lib/providers/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
 
@@ -56,9 +57,7 @@ export const CREDENTIALS: Record<ConfigType, Record<string, { type: 'text' | 'pa
   },
 };
 
-function str(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value).trim();
-}
+const str = trimmed;
 
 function bool(value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null || value === '') return fallback;
