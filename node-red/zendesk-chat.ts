@@ -1,4 +1,4 @@
-import { ZendeskChatApi } from '../lib/providers/zendesk-chat-api';
+import { ZendeskChatApi } from '../lib/providers/zendesk-chat/api';
 import { ProviderApiError } from '../lib/providers/http-json';
 import { handleInput } from './common/action';
 import { connectionOf } from './common/config-node';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { collect, type ZendeskChatApi } from '../../../lib/providers/zendesk-chat-api';
+import { collect, type ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
 
 type Operation = (this: IExecuteFunctions, api: ZendeskChatApi, itemIndex: number) => Promise<unknown>;
 

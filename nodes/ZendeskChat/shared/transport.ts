@@ -2,7 +2,7 @@ import type { IAllExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-w
 
 import { SlidingWindowLimiter } from '../../../lib/providers/rate-limiter';
 import { zendeskChatEndpoints } from '../../../lib/providers/zendesk-chat';
-import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat-api';
+import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
 import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
 
 export const ZENDESK_CHAT_CREDENTIAL_STANDARD = 'zendeskChatOAuth2Api';

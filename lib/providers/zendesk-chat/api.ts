@@ -1,6 +1,6 @@
-import { safeUrl } from '../oauth2/urls';
-import { jsonOrThrow, ProviderApiError, type AuthorizedFetch } from './http-json';
-import type { SlidingWindowLimiter } from './rate-limiter';
+import { safeUrl } from '../../oauth2/urls';
+import { jsonOrThrow, ProviderApiError, type AuthorizedFetch } from '../http-json';
+import type { SlidingWindowLimiter } from '../rate-limiter';
 
 export type Chat = Record<string, unknown> & { id: string };
 
