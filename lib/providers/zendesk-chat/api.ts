@@ -322,16 +322,16 @@ export function buildRequest(op: ZendeskChatOperation, values: ZendeskChatValues
   for (const param of op.params) {
     const given = values[param.name];
     const value = present(given) ? given : param.default;
-    if (!present(value)) {
-      if (param.required || param.where === 'path') throw new TypeError(`${PROVIDER}: the ${lowerLabel(param)} is empty`);
+    const wire = present(value) ? wireValue(op, param, value) : '';
+    if (wire === '') {
+      if (param.required || param.where === 'path') throw new TypeError(`${PROVIDER}: the ${lowerLabel(param)} ${/s$/.test(param.label) ? 'are' : 'is'} empty`);
       continue;
     }
-    const wire = wireValue(op, param, value);
     if (param.where === 'path') {
       const text = String(wire);
       if (text === '.' || text === '..') throw new TypeError(`${PROVIDER}: "${text}" is not a valid ${lowerLabel(param)}`);
       path = path.split(`{${param.name}}`).join(encodeURIComponent(text));
-    } else if (wire !== '') {
+    } else {
       query[param.key ?? param.name] = wire;
     }
   }
