@@ -118,7 +118,7 @@ function fields(resource: string): ZendeskChatParam {
     required: false,
     default: `${resource}(*)`,
     where: 'query',
-    description: `Resource expansion: ${resource}(*) for whole objects, ${resource}(id,…) for some fields; without it items carry only their ID`,
+    description: `Resource expansion: ${resource}(*) for whole objects, ${resource}(field,…) for some fields; without it items carry only their ID`,
   };
 }
 
