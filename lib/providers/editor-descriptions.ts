@@ -1,7 +1,12 @@
+import { ZENDESK_CHAT_CATALOG } from './zendesk-chat/catalog';
+
 /**
  * What the Node-RED editor needs of the provider descriptions (option lists, defaults, operation
  * catalogs), as plain JSON. The build writes it to `resources/oauth2-descriptions.js`
  * (`window.OAuth2ConnectorsDescriptions`), which the editor loads before the node definitions, so
  * the editor derives its forms from the same descriptions as the runtime and n8n.
  */
-export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {};
+export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
+  // the zendesk-chat node's resources, operations and fields
+  zendeskChat: { operations: ZENDESK_CHAT_CATALOG },
+};
