@@ -1,139 +1,166 @@
-import { ZendeskChatApi } from '../lib/providers/zendesk-chat-api';
+import { ZendeskChatApi, type ZendeskChatValues } from '../lib/providers/zendesk-chat/api';
+import { findZendeskChatOperation, ZENDESK_CHAT_CATALOG, type ZendeskChatOperation, type ZendeskChatParam } from '../lib/providers/zendesk-chat/catalog';
 import { ProviderApiError } from '../lib/providers/http-json';
+import type { SlidingWindowLimiter } from '../lib/providers/rate-limiter';
+import { zendeskChatLimiter } from '../lib/providers/zendesk-chat/limiter';
 import { handleInput } from './common/action';
 import { connectionOf } from './common/config-node';
 import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
 
-type Resource = 'chat' | 'agent' | 'department' | 'account';
 type OutputMode = 'all' | 'page' | 'item';
 
-const OPERATIONS: Record<Resource, string[]> = {
-  chat: ['get', 'getMany', 'search', 'incremental'],
-  agent: ['get', 'getMany'],
-  department: ['get', 'getMany'],
-  account: ['get'],
-};
+/** One client-side limiter per config node (one Zendesk account), shared by every node using it. */
+const limiters = new WeakMap<object, SlidingWindowLimiter>();
+function limiterOf(connection: object): SlidingWindowLimiter {
+  let limiter = limiters.get(connection);
+  if (!limiter) {
+    limiter = zendeskChatLimiter();
+    limiters.set(connection, limiter);
+  }
+  return limiter;
+}
 
-function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value).trim();
+/** Settings of flows saved before the catalog, read when `params` has no value of that name. */
+const LEGACY_BY_NAME = ['query', 'startTime', 'fields'] as const;
+
+function present(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'string') return value.trim() !== '';
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+/** "Chat ID" → "chat ID". */
+function inSentence(label: string): string {
+  return label
+    .split(' ')
+    .map((word) => (/^IDs?$/.test(word) ? word : word.toLowerCase()))
+    .join(' ');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
- * `zendesk-chat`: Zendesk Chat REST API v2 through a `zendesk-chat-oauth2` config node. Chat get /
- * get many (following next_url, or by ids) / search / incremental export; Agent get / get many;
- * Department get / get many; Account get. Lists go out as one message per item, per page, or all
- * in one. All nodes on one config node share its token and its 200-requests-per-minute budget.
+ * `zendesk-chat`: any read operation of the Zendesk Chat catalog (lib/providers/zendesk-chat/
+ * catalog.ts) through a `zendesk-chat-oauth2` config node. Parameter values come from
+ * `msg.params`, the node's `params` (one per catalog parameter), or the settings of flows saved
+ * before the catalog (`itemId`, `ids`, `query`, `startTime`, `fields`); `msg.payload` fills the
+ * operation's first required parameter, `msg.ids` a list of IDs, `msg.startTime`/`msg.startId` an
+ * export's start. Operation names of earlier versions (`getMany`, `incremental`) are read through
+ * the catalog's aliases. Lists go out as one message per item, per page, or all in one. All nodes on
+ * one config node share its token and its 200-requests-per-minute budget.
  */
 export = function (RED: RED): void {
   RED.nodes.registerType('zendesk-chat', function (this: RedNode, def: NodeDefinition) {
     RED.nodes.createNode(this, def);
     const node: RedNode = this; // eslint-disable-line @typescript-eslint/no-this-alias
-    const resource = (Object.keys(OPERATIONS).includes(String(def.resource)) ? def.resource : 'chat') as Resource;
-    const operation = OPERATIONS[resource].includes(String(def.operation)) ? String(def.operation) : OPERATIONS[resource][0];
+    const resource = String(def.resource ?? 'chat');
+    const operation = String(def.operation ?? 'get');
+    const saved = isObject(def.params) ? def.params : {};
     const mode = (['all', 'page', 'item'].includes(String(def.outputMode)) ? def.outputMode : 'all') as OutputMode;
     let redact: ((t: string) => string) | undefined;
+
+    /** A parameter's value from the node's settings (new `params`, else the settings of earlier versions). */
+    const setting = (param: ZendeskChatParam): unknown => {
+      if (Object.prototype.hasOwnProperty.call(saved, param.name)) return saved[param.name];
+      if ((LEGACY_BY_NAME as readonly string[]).includes(param.name)) return def[param.name];
+      if (param.where === 'path') return def.itemId;
+      if (param.kind === 'list') return def.ids;
+      return undefined;
+    };
+
+    /** A parameter's value for one message: msg.params, msg.ids / msg.startTime / msg.startId, the node, msg.payload. */
+    const valueOf = (param: ZendeskChatParam, msg: NodeMessage, primary: boolean): unknown => {
+      const fromMsg = isObject(msg.params) ? msg.params[param.name] : undefined;
+      if (present(fromMsg)) return fromMsg;
+      if (param.kind === 'list' && present(msg.ids)) return msg.ids;
+      if (param.name === 'startTime' && present(msg.startTime)) return msg.startTime;
+      if (param.name === 'startId' && present(msg.startId)) return msg.startId;
+      const configured = setting(param);
+      if (present(configured)) return configured;
+      if (primary && (typeof msg.payload === 'string' || typeof msg.payload === 'number')) return msg.payload;
+      return undefined;
+    };
+
+    /** The catalog entry for this message (a saved `getMany` with chat IDs is `getByIds`). */
+    const operationFor = (msg: NodeMessage): ZendeskChatOperation => {
+      const params = ZENDESK_CHAT_CATALOG.filter((op) => op.resource === resource).flatMap((op) => op.params);
+      const hasValue = (name: string) => params.some((p) => p.name === name && present(valueOf(p, msg, false)));
+      const op = findZendeskChatOperation(resource, operation, hasValue);
+      if (!op) throw new Error(`Unknown operation ${resource} ${operation}`);
+      return op;
+    };
 
     handleInput(
       node,
       async (msg, send) => {
+        const op = operationFor(msg);
         const connection = connectionOf(RED, def.zendesk, 'zendesk-chat-oauth2');
         const manager = connection.requireManager();
         redact = (t) => manager.redact(t);
         const apiBaseUrl = connection.built?.apiBaseUrl;
         if (!apiBaseUrl) throw new Error('The Zendesk Chat configuration has no API address');
-        const api = new ZendeskChatApi(manager, apiBaseUrl, { limiter: connection.limiter });
+        const api = new ZendeskChatApi(manager, apiBaseUrl, { limiter: limiterOf(connection) });
+
+        const primary = op.params.find((p) => p.required);
+        const values: ZendeskChatValues = {};
+        for (const param of op.params) values[param.name] = valueOf(param, msg, param === primary);
+        if (primary && !present(values[primary.name]) && primary.default === undefined) {
+          throw new Error(`The ${inSentence(primary.label)} is empty: set it on the node or send it as msg.payload`);
+        }
+
+        if (op.returns === 'object') {
+          msg.payload = await api.request(op, values);
+          send(msg);
+          return;
+        }
+
         const limitSetting = msg.limit !== undefined ? Number(msg.limit) : Number(def.limit || 0);
         const limit = Number.isFinite(limitSetting) && limitSetting > 0 ? Math.floor(limitSetting) : undefined;
-        const idOf = (what: string) => {
-          const id = text(def.itemId) || (typeof msg.payload === 'string' || typeof msg.payload === 'number' ? text(msg.payload) : '');
-          if (!id) throw new Error(`The ${what} is empty: set it on the node or send it as msg.payload`);
-          return id;
-        };
+        let pageSize: number | undefined;
+        if (op.paging.kind === 'incremental' || op.paging.kind === 'since_id') {
+          const wanted = Number(def.pageSize) > 0 ? Math.floor(Number(def.pageSize)) : op.paging.pageSize;
+          pageSize = Math.max(1, Math.min(wanted, op.paging.maxPageSize, limit ?? Infinity));
+        }
 
-        const single = (payload: unknown) => {
-          msg.payload = payload;
-          send(msg);
+        let count = 0;
+        let pageNo = 0;
+        const all: unknown[] = [];
+        let last: { endTime?: number; endId?: string } = {};
+        const withCursor = (m: NodeMessage) => {
+          if (op.paging.kind === 'incremental') m.incremental = { ...last };
         };
-
-        const emitPages = async (pages: AsyncIterable<unknown[]>, after?: (m: NodeMessage) => void) => {
-          let count = 0;
-          let pageNo = 0;
-          const all: unknown[] = [];
-          for await (const page of pages) {
-            let items = page;
-            if (limit !== undefined && count + items.length > limit) items = items.slice(0, limit - count);
-            count += items.length;
-            if (mode === 'page') {
+        for await (const page of api.pages(op, values, { pageSize })) {
+          last = { endTime: page.endTime, endId: page.endId };
+          let items = page.items;
+          if (limit !== undefined && count + items.length > limit) items = items.slice(0, limit - count);
+          count += items.length;
+          if (mode === 'page') {
+            const out = RED.util.cloneMessage(msg);
+            out.payload = items;
+            out.page = pageNo;
+            withCursor(out);
+            send(out);
+          } else if (mode === 'item') {
+            for (const item of items) {
               const out = RED.util.cloneMessage(msg);
-              out.payload = items;
+              out.payload = item;
               out.page = pageNo;
-              after?.(out);
               send(out);
-            } else if (mode === 'item') {
-              for (const item of items) {
-                const out = RED.util.cloneMessage(msg);
-                out.payload = item;
-                out.page = pageNo;
-                send(out);
-              }
-            } else {
-              all.push(...items);
             }
-            pageNo++;
-            if (limit !== undefined && count >= limit) break;
+          } else {
+            all.push(...items);
           }
-          if (mode === 'all') {
-            msg.payload = all;
-            msg.count = all.length;
-            after?.(msg);
-            send(msg);
-          }
-        };
-
-        switch (`${resource}:${operation}`) {
-          case 'chat:get':
-            return single(await api.getChat(idOf('chat ID')));
-          case 'chat:getMany': {
-            const idsSetting = Array.isArray(msg.ids) ? (msg.ids as unknown[]).map(text) : text(def.ids).split(/[\s,]+/);
-            const ids = idsSetting.filter(Boolean);
-            if (ids.length) {
-              const chats = await api.getChats(ids);
-              return emitPages((async function* () { yield chats; })());
-            }
-            return emitPages(api.chatPages());
-          }
-          case 'chat:search': {
-            const query = text(def.query) || (typeof msg.payload === 'string' ? msg.payload.trim() : '');
-            if (!query) throw new Error('The search query is empty: set it on the node or send it as msg.payload');
-            return emitPages(api.searchPages(query));
-          }
-          case 'chat:incremental': {
-            const start = msg.startTime !== undefined ? Number(msg.startTime) : Number(text(def.startTime) || 0);
-            let last: { endTime?: number; endId?: string } = {};
-            const pages = (async function* () {
-              for await (const page of api.incrementalPages({ startTime: start, startId: text(msg.startId) || undefined, limit: Number(def.pageSize) || 1000, fields: text(def.fields) || undefined })) {
-                last = { endTime: page.endTime, endId: page.endId };
-                yield page.chats;
-              }
-            })();
-            return emitPages(pages, (m) => {
-              m.incremental = { ...last };
-            });
-          }
-          case 'agent:get':
-            return single(await api.getAgent(idOf('agent ID')));
-          case 'agent:getMany':
-            return emitPages(api.agentPages());
-          case 'department:get':
-            return single(await api.getDepartment(idOf('department ID')));
-          case 'department:getMany': {
-            const list = await api.departments();
-            return emitPages((async function* () { yield Array.isArray(list) ? list : []; })());
-          }
-          case 'account:get':
-            return single(await api.account());
-          default:
-            throw new Error(`Unknown operation ${resource} ${operation}`);
+          pageNo++;
+          if (limit !== undefined && count >= limit) break;
+        }
+        if (mode === 'all') {
+          msg.payload = all;
+          msg.count = all.length;
+          withCursor(msg);
+          send(msg);
         }
       },
       {

@@ -171,6 +171,17 @@ const SPAN = 30 * DAY;
 const ID_PREFIX = '2406';
 const AGENT_ID_BASE = 361_000_000;
 const DEPARTMENT_ID_BASE = 3_600_100;
+/** Skills of the account (ids SKILL_ID_BASE + 1…); agents hold them as below, zendesk-data.ts lists them. */
+export const SKILL_NAMES = ['English', 'Dutch', 'German', 'Billing'] as const;
+export const SKILL_ID_BASE = 5_100_000;
+
+/** Skill ids of agent number `k`: the owner has all, the others one language, every third also Billing. */
+export function skillsOfAgent(k: number): number[] {
+  if (k === 0) return SKILL_NAMES.map((_, i) => SKILL_ID_BASE + i + 1);
+  const skills = [SKILL_ID_BASE + (k % 3) + 1];
+  if (k % 3 === 0) skills.push(SKILL_ID_BASE + 4);
+  return skills;
+}
 
 // Formatting dates is the hot path of chat generation: cache the date part per day.
 const dayPrefixes = new Map<number, string>();
@@ -216,6 +227,11 @@ export class ChatDataset {
     this.startSec = this.nowSec - SPAN;
     this.departments = this.makeDepartments();
     this.agents = this.makeAgents();
+  }
+
+  /** The seed of the PRNG (other Zendesk data derives from it too). */
+  get seed(): number {
+    return this.p.seed;
   }
 
   get seededCount(): number {
@@ -379,7 +395,7 @@ export class ChatDataset {
         role_id: k === 0 ? 1 : 2,
         roles: { administrator: k === 0, owner: k === 0 },
         departments,
-        skills: [],
+        skills: skillsOfAgent(k),
         create_date: isoSeconds(this.nowSec - (300 - k) * DAY),
         last_login: isoSeconds(this.nowSec - int(r, 3 * DAY)),
       });

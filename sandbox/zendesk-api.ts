@@ -1,31 +1,16 @@
-// The Zendesk Chat REST API v2 subset: account, chats (list, get, get many, search, incremental
-// export), agents and departments. Bearer auth, account rate limit, absolute paging URLs.
+// The Zendesk Chat REST API v2: account, chats (list, get, get many, search, incremental export),
+// agents and departments here; bans, goals, roles, routing settings, shortcuts, skills, triggers,
+// visitors and the other exports in zendesk-reads.ts. Bearer auth, account rate limit, absolute
+// paging URLs.
 import { matches, parseSearch, preview } from './chat-search';
 import type { Chat } from './data';
 import { positiveInt, sendJson } from './http-util';
 import { applyResourceFault, requireBearer, requireScope } from './resource-auth';
 import type { Ctx, Handler, Router } from './router';
-import type { TokenRecord } from './tokens';
-
-interface ApiCtx {
-  /** Absolute API base URL, e.g. http://127.0.0.1:1234/zendesk/api/v2/chat */
-  base: string;
-  record: TokenRecord;
-}
-
-type ApiHandler = (ctx: Ctx, api: ApiCtx) => void;
+import { badRequest, MAX_INCREMENTAL_LIMIT, mountZendeskReads, notFound, parseFields, type ApiCtx, type ApiHandler } from './zendesk-reads';
 
 const SEARCH_DEPTH_LIMIT = 10_000;
-const MAX_INCREMENTAL_LIMIT = 1000;
 const MAX_AGENTS_LIMIT = 100;
-
-function notFound(ctx: Ctx, what: string): void {
-  sendJson(ctx.res, 404, { error: 'not_found', description: `${what} not found` });
-}
-
-function badRequest(ctx: Ctx, description: string): void {
-  sendJson(ctx.res, 400, { error: 'bad_request', description });
-}
 
 function wrap(base: string, handler: ApiHandler): Handler {
   return (ctx) => {
@@ -120,14 +105,6 @@ function searchChats(ctx: Ctx, api: ApiCtx): void {
   sendJson(ctx.res, 200, { results, count, next_url: hasNext ? `${api.base}/chats/search?${next}` : null });
 }
 
-function parseFields(value: string | null): string[] | null | undefined {
-  if (value === null || value === '') return null;
-  const m = /^chats\((.*)\)$/.exec(value.trim());
-  if (!m) return undefined;
-  const list = m[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return list.includes('*') || list.length === 0 ? null : list;
-}
-
 function incremental(ctx: Ctx, api: ApiCtx): void {
   const q = ctx.url.searchParams;
   const startTime = positiveInt(q.get('start_time'), -1);
@@ -136,7 +113,8 @@ function incremental(ctx: Ctx, api: ApiCtx): void {
   const limit = positiveInt(q.get('limit'), MAX_INCREMENTAL_LIMIT);
   if (limit === null || limit < 1 || limit > MAX_INCREMENTAL_LIMIT) return badRequest(ctx, `limit must be between 1 and ${MAX_INCREMENTAL_LIMIT}`);
   const fieldsParam = q.get('fields');
-  const fields = parseFields(fieldsParam);
+  // without fields the sandbox keeps answering whole chats (the real API: ids only)
+  const fields = parseFields(fieldsParam, 'chats', null);
   if (fields === undefined) return badRequest(ctx, 'fields must look like chats(*) or chats(id,update_timestamp,…)');
 
   const data = ctx.state.dataset;
@@ -229,4 +207,5 @@ export function mountZendeskApi(router: Router, base: string): void {
   get('/agents/:id', agentById);
   get('/departments', (ctx) => sendJson(ctx.res, 200, ctx.state.dataset.departments));
   get('/departments/:id', departmentById);
+  mountZendeskReads(get);
 }

@@ -93,7 +93,7 @@ function demoFlows(sandbox, clients) {
     debugNode('demo0dbg0000002', 'Zendesk account', 600, 180, { type: 'auto', value: '' }),
     injectNode('demo0inj0000003', 'chats', 140, 240, 'demo0zdch000001', 1.5),
     {
-      id: 'demo0zdch000001', z: TAB, type: 'zendesk-chat', name: 'get 3 chats', zendesk: IDS.zendeskConfig, resource: 'chat', operation: 'getMany',
+      id: 'demo0zdch000001', z: TAB, type: 'zendesk-chat', name: 'get 3 chats', zendesk: IDS.zendeskConfig, resource: 'chat', operation: 'getAll',
       itemId: '', ids: '', query: '', startTime: '', pageSize: 1000, fields: '', limit: 3, outputMode: 'item', x: 370, y: 240, wires: [['demo0dbg0000003']],
     },
     debugNode('demo0dbg0000003', 'Zendesk chat', 600, 240, { type: 'counter', value: '' }),

@@ -6,10 +6,14 @@
  */
 import { DEPLOYTEQ } from './deployteq/description';
 import { GENERIC } from './generic/description';
+import { ZENDESK_CHAT_CATALOG } from './zendesk-chat/catalog';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
 
 export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
   deployteq: DEPLOYTEQ,
+  // the zendesk-chat-oauth2 config node: hosts, grants, scopes
   zendeskChatOAuth: ZENDESK_CHAT,
+  // the zendesk-chat node's resources, operations and fields
+  zendeskChat: { operations: ZENDESK_CHAT_CATALOG },
   generic: GENERIC,
 };

@@ -7,7 +7,6 @@ import { OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/err
 import { redact } from '../../lib/oauth2/redact';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { SlidingWindowLimiter } from '../../lib/providers/rate-limiter';
 import { BUILDERS, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { NodeDefinition, RED, RedNode } from './red';
 import { tokenStoreFor, type TokenStore } from './token-store';
@@ -77,8 +76,6 @@ export class Connection {
   readonly built: BuiltConfig | undefined;
   /** Why the settings could not be turned into a configuration. */
   readonly configError: string | undefined;
-  /** Zendesk: one client-side limiter per account connection (200 requests per minute). */
-  readonly limiter = new SlidingWindowLimiter(200, 60_000);
   private readonly store: TokenStore;
   private reauthorizationRequired = false;
   private reauthorizationReason = 'the stored refresh token was rejected earlier';

@@ -3,12 +3,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { errorJson, toNodeError } from '../shared/errors';
 import { maxResponseBytes, maxResponseSizeOption } from '../shared/response-size';
-import { accountOperations } from './resources/account';
-import { agentFields, agentOperations } from './resources/agent';
 import { authenticationProperty, credentialsOfZendeskChat } from './resources/authentication';
-import { chatFields, chatOperations } from './resources/chat';
-import { departmentFields, departmentOperations } from './resources/department';
-import { findOperation, toRecords } from './resources/run';
+import { zendeskChatProperties } from './resources/properties';
+import { findOperation, runOperation, toRecords } from './resources/run';
 import { zendeskChatApi } from './shared/transport';
 
 export class ZendeskChat implements INodeType {
@@ -19,7 +16,7 @@ export class ZendeskChat implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Read chats, agents, departments and the account of Zendesk Chat (formerly Zopim)',
+		description: 'Read chats, agents, bans, goals, triggers, exports and more from Zendesk Chat (formerly Zopim)',
 		defaults: { name: 'Zendesk Chat' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,26 +24,8 @@ export class ZendeskChat implements INodeType {
 		credentials: credentialsOfZendeskChat,
 		properties: [
 			authenticationProperty,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Account', value: 'account' },
-					{ name: 'Agent', value: 'agent' },
-					{ name: 'Chat', value: 'chat' },
-					{ name: 'Department', value: 'department' },
-				],
-				default: 'chat',
-			},
-			...chatOperations,
-			...chatFields,
-			...agentOperations,
-			...agentFields,
-			...departmentOperations,
-			...departmentFields,
-			...accountOperations,
+			// resources, operations and their fields, from the shared catalog (lib/providers/zendesk-chat/catalog.ts)
+			...zendeskChatProperties(),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -67,9 +46,9 @@ export class ZendeskChat implements INodeType {
 			try {
 				const resource = this.getNodeParameter('resource', i) as string;
 				const operation = this.getNodeParameter('operation', i) as string;
-				const run = findOperation(resource, operation);
-				if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex: i });
-				for (const json of toRecords(await run.call(this, api, i))) out.push({ json, pairedItem: { item: i } });
+				const op = findOperation(resource, operation);
+				if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex: i });
+				for (const json of toRecords(await runOperation.call(this, api, op, i))) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, i, fetch);
 				if (!this.continueOnFail()) throw nodeError;

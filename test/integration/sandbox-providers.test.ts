@@ -10,7 +10,7 @@ import { deployteqOAuth2Config, triggerDeployteqWebhook } from '../../lib/provid
 import { ProviderApiError } from '../../lib/providers/http-json';
 import { SlidingWindowLimiter } from '../../lib/providers/rate-limiter';
 import { zendeskChatOAuth2Config } from '../../lib/providers/zendesk-chat';
-import { collect, ZendeskChatApi, type IncrementalPage } from '../../lib/providers/zendesk-chat-api';
+import { collect, ZendeskChatApi, type IncrementalPage } from '../../lib/providers/zendesk-chat/api';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../sandbox';
 import { followAuthorize } from '../support/user-agent';
 

@@ -9,7 +9,7 @@ import { formEncode } from '../../lib/oauth2/form-encoding';
 import { REDACTED, Redactor } from '../../lib/oauth2/redact';
 import { normaliseTokenResponse } from '../../lib/oauth2/token-response';
 import { jsonOrThrow, ProviderApiError } from '../../lib/providers/http-json';
-import { resolveApiUrl } from '../../lib/providers/zendesk-chat-api';
+import { resolveApiUrl } from '../../lib/providers/zendesk-chat/api';
 
 const RUNS = { numRuns: 10_000 };
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

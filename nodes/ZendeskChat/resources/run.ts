@@ -1,12 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { collect, type ZendeskChatApi } from '../../../lib/providers/zendesk-chat-api';
-
-type Operation = (this: IExecuteFunctions, api: ZendeskChatApi, itemIndex: number) => Promise<unknown>;
-
-function limitOf(context: IExecuteFunctions, itemIndex: number): number | undefined {
-	return context.getNodeParameter('returnAll', itemIndex, false) ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
-}
+import type { ZendeskChatApi, ZendeskChatValues } from '../../../lib/providers/zendesk-chat/api';
+import { findZendeskChatOperation, type ZendeskChatOperation } from '../../../lib/providers/zendesk-chat/catalog';
+import { hasLimit } from './properties';
 
 /** Seconds since the epoch of a dateTime parameter (ISO text, Luxon DateTime or Date). */
 export function unixSeconds(value: unknown): number {
@@ -15,55 +11,24 @@ export function unixSeconds(value: unknown): number {
 	return Math.floor(ms / 1000);
 }
 
-async function* incrementalChats(api: ZendeskChatApi, startTime: number, pageSize: number): AsyncGenerator<IDataObject[]> {
-	for await (const page of api.incrementalPages({ startTime, limit: pageSize, fields: 'chats(*)' })) yield page.chats as IDataObject[];
+/** The catalog entry of the node's resource and operation (names of earlier versions included). */
+export function findOperation(resource: string, operation: string): ZendeskChatOperation | undefined {
+	return findZendeskChatOperation(resource, operation);
 }
 
-const OPERATIONS: Record<string, Record<string, Operation>> = {
-	chat: {
-		async get(api, i) {
-			return await api.getChat(this.getNodeParameter('chatId', i) as string);
-		},
-		async getAll(api, i) {
-			return await collect(api.chatPages(), limitOf(this, i));
-		},
-		async search(api, i) {
-			return await collect(api.searchPages(this.getNodeParameter('query', i) as string), limitOf(this, i));
-		},
-		async incrementalExport(api, i) {
-			const limit = limitOf(this, i);
-			const startTime = unixSeconds(this.getNodeParameter('startTime', i));
-			return await collect(incrementalChats(api, startTime, Math.min(limit ?? 1000, 1000)), limit);
-		},
-	},
-	agent: {
-		async get(api, i) {
-			return await api.getAgent(String(this.getNodeParameter('agentId', i)));
-		},
-		async getAll(api, i) {
-			return await collect(api.agentPages(), limitOf(this, i));
-		},
-	},
-	department: {
-		async get(api, i) {
-			return await api.getDepartment(String(this.getNodeParameter('departmentId', i)));
-		},
-		async getAll(api, i) {
-			const all = await api.departments();
-			const list = Array.isArray(all) ? (all as IDataObject[]) : [];
-			const limit = limitOf(this, i);
-			return limit === undefined ? list : list.slice(0, limit);
-		},
-	},
-	account: {
-		async get(api) {
-			return await api.account();
-		},
-	},
-};
-
-export function findOperation(resource: string, operation: string): Operation | undefined {
-	return OPERATIONS[resource]?.[operation];
+/**
+ * Runs one catalog operation for item `itemIndex`: its required parameters are fields of their
+ * own, its optional ones come from Additional Fields, lists stop at Limit unless Return All.
+ */
+export async function runOperation(this: IExecuteFunctions, api: ZendeskChatApi, op: ZendeskChatOperation, itemIndex: number): Promise<unknown> {
+	const values: ZendeskChatValues = {};
+	const optional = op.params.filter((p) => !p.required);
+	const additional = optional.length ? (this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) : {};
+	for (const param of op.params) {
+		values[param.name] = param.required ? this.getNodeParameter(param.name, itemIndex, '') : additional[param.name];
+	}
+	const limit = hasLimit(op) && !this.getNodeParameter('returnAll', itemIndex, false) ? (this.getNodeParameter('limit', itemIndex, 50) as number) : undefined;
+	return await api.run(op, values, { limit });
 }
 
 /** Output records of one operation result: arrays become one item per element. */

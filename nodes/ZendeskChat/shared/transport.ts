@@ -1,8 +1,9 @@
 import type { IAllExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { SlidingWindowLimiter } from '../../../lib/providers/rate-limiter';
+import { trimmed } from '../../../lib/providers/settings';
+import { zendeskChatLimiter } from '../../../lib/providers/zendesk-chat/limiter';
 import { zendeskChatEndpoints } from '../../../lib/providers/zendesk-chat';
-import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat-api';
+import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
 import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
 
 export const ZENDESK_CHAT_CREDENTIAL_STANDARD = 'zendeskChatOAuth2Api';
@@ -18,11 +19,10 @@ export function zendeskChatCredential(context: IAllExecuteFunctions): Credential
 
 /** API base URL from the credential's location fields (subdomain, host, custom base URL). */
 export function apiBaseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
 	return zendeskChatEndpoints({
-		subdomain: text(credentials.subdomain) || undefined,
+		subdomain: trimmed(credentials.subdomain) || undefined,
 		host: credentials.host === 'legacy' ? 'legacy' : 'current',
-		baseUrl: text(credentials.baseUrl) || undefined,
+		baseUrl: trimmed(credentials.baseUrl) || undefined,
 	}).apiBaseUrl;
 }
 
@@ -33,7 +33,7 @@ export interface ZendeskChatConnection {
 }
 
 /**
- * The shared `ZendeskChatApi` over n8n's authenticated requests: stays under 200 requests a minute,
+ * The shared `ZendeskChatApi` over n8n's authenticated requests: stays under the documented rate limit,
  * waits out 429 (and 502/503) answers after their `Retry-After`, reads answers up to
  * `maxResponseBytes` (default 64 MiB).
  */
@@ -43,7 +43,7 @@ export async function zendeskChatApi(context: IAllExecuteFunctions, options: { m
 	const credentials = await context.getCredentials(credential.type);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const api = new ZendeskChatApi(fetch, apiBaseUrlOf(credentials), {
-		limiter: new SlidingWindowLimiter(200, 60_000),
+		limiter: zendeskChatLimiter(),
 		signal,
 	});
 	return { api, fetch };

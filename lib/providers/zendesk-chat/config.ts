@@ -1,7 +1,7 @@
 /** A Zendesk Chat credential as an engine configuration, from the description. */
-import type { OAuth2Config } from '../oauth2/types';
-import { requireHttpUrl } from './http-json';
-import { ZENDESK_CHAT, type ZendeskChatHost } from './zendesk-chat/description';
+import type { OAuth2Config } from '../../oauth2/types';
+import { requireHttpUrl } from '../http-json';
+import { ZENDESK_CHAT, type ZendeskChatHost } from './description';
 
 export type { ZendeskChatHost };
 
