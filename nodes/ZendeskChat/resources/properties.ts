@@ -60,6 +60,8 @@ export function zendeskChatProperties(catalog: readonly ZendeskChatOperation[] =
 	for (const { value: resource } of resources) {
 		const ops = catalog.filter((op) => op.resource === resource);
 		const options: INodePropertyOptions[] = ops.map((op) => ({ name: op.name, value: op.operation, action: op.action, description: op.description })).sort(byName);
+		// a plain identifier as the default: n8n's source lint reads anything else as "no default"
+		const defaultOperation = defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -67,7 +69,7 @@ export function zendeskChatProperties(catalog: readonly ZendeskChatOperation[] =
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource] } },
 			options,
-			default: defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation,
+			default: defaultOperation,
 		});
 		for (const op of ops) {
 			const show = { show: { resource: [resource], operation: [op.operation] } };
