@@ -4,17 +4,11 @@
 // the sandbox's consent page in the popup, and see the authorized state (scopes, expiry) in the
 // dialog; then deploy and check the deployed node holds the tokens. Keeps a screenshot for the
 // README at docs/images/node-red-authorize.png.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { tempUserDir } from './support/helper';
-import { startRuntime, type Runtime } from './support/runtime';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-const { chromium } = require('playwright-core');
+import { startEditorBrowser, type Any, type EditorBrowser } from './support/editor-browser';
 
 jest.setTimeout(180_000);
 
@@ -25,49 +19,22 @@ const ADMIN = { username: 'admin', password: 'browser-test-password' };
 const README_SHOT = path.join(ROOT, 'docs', 'images', 'node-red-authorize.png');
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' || !fs.existsSync(README_SHOT) ? README_SHOT : path.join(os.tmpdir(), 'node-red-authorize.png');
 let sandbox: Sandbox;
-let runtime: Runtime;
+let editor: EditorBrowser;
+let runtime: EditorBrowser['runtime'];
 let browser: Any;
-let profile: string;
 
 beforeAll(async () => {
-  execFileSync('sh', [path.join(ROOT, 'scripts', 'chromium-ensure.sh')], { stdio: 'inherit', timeout: 10 * 60_000 });
   sandbox = await startSandbox({ maxLifetimeMs: 10 * 60_000, consent: 'page' });
-  runtime = await startRuntime({ nodeRedDir: path.dirname(require.resolve('node-red/package.json')), userDir: tempUserDir('nr-browser-'), httpAdminRoot: '/admin', admin: ADMIN, maxLifetimeMs: 8 * 60_000 });
-  await runtime.login();
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
-  // a fresh profile directory: playwright passes it to chromium as --user-data-dir
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-    timeout: 60_000,
-  });
+  editor = await startEditorBrowser(ADMIN, 'nr-browser-');
+  ({ runtime, browser } = editor);
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await runtime?.stop();
+  await editor?.close();
   await sandbox?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
-/** A new editor tab, signed in (when the session is not yet), once `type` is registered. */
-async function openEditor(type: string): Promise<Any> {
-  const page = await browser.newPage();
-  await page.goto(runtime.adminUrl);
-  const first = await page.waitForSelector('#node-dialog-login-username, #red-ui-header-button-deploy', { timeout: 60_000 });
-  if ((await first.getAttribute('id')) === 'node-dialog-login-username') {
-    await page.fill('#node-dialog-login-username', ADMIN.username);
-    await page.fill('#node-dialog-login-password', ADMIN.password);
-    await page.click('#node-dialog-login-submit');
-  }
-  await page.waitForFunction((name: string) => {
-    const RED = (window as Any).RED;
-    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType(name) && RED.workspaces.active();
-  }, type, { timeout: 60_000 });
-  return page;
-}
+const openEditor = (type: string) => editor.openEditor(type);
 
 test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the authorized state', async () => {
   const context = browser;

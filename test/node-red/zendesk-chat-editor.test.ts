@@ -2,62 +2,23 @@
 // embedded Node-RED 4.1: the resource and operation selects and the fields come from the catalog
 // the build writes to resources/oauth2-descriptions.js; a node saved with the earlier operation
 // names opens on the current one with its old field values; saving writes `params`.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ZENDESK_CHAT_CATALOG } from '../../lib/providers/zendesk-chat/catalog';
-import { tempUserDir } from './support/helper';
-import { startRuntime, type Runtime } from './support/runtime';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-const { chromium } = require('playwright-core');
+import { startEditorBrowser, type Any, type EditorBrowser } from './support/editor-browser';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.join(__dirname, '..', '..');
 const ADMIN = { username: 'admin', password: 'editor-test-password' };
-let runtime: Runtime;
-let browser: Any;
-let profile: string;
+let editor: EditorBrowser;
 
 beforeAll(async () => {
-  execFileSync('sh', [path.join(ROOT, 'scripts', 'chromium-ensure.sh')], { stdio: 'inherit', timeout: 10 * 60_000 });
-  runtime = await startRuntime({ nodeRedDir: path.dirname(require.resolve('node-red/package.json')), userDir: tempUserDir('nr-zd-editor-'), httpAdminRoot: '/admin', admin: ADMIN, maxLifetimeMs: 8 * 60_000 });
-  await runtime.login();
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-    timeout: 60_000,
-  });
+  editor = await startEditorBrowser(ADMIN, 'nr-zd-editor-');
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await runtime?.stop();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await editor?.close();
 });
 
-async function openEditor(): Promise<Any> {
-  const page = await browser.newPage();
-  await page.goto(runtime.adminUrl);
-  // the login dialog, or the editor when the session is signed in already
-  await page.waitForFunction(() => ['#node-dialog-login-username', '#red-ui-palette'].some((s) => (document.querySelector(s) as HTMLElement | null)?.offsetParent), undefined, { timeout: 60_000 });
-  if (await page.isVisible('#node-dialog-login-username')) {
-    await page.fill('#node-dialog-login-username', ADMIN.username);
-    await page.fill('#node-dialog-login-password', ADMIN.password);
-    await page.click('#node-dialog-login-submit');
-  }
-  await page.waitForFunction(() => {
-    const RED = (window as Any).RED;
-    return RED && RED.nodes && RED.nodes.getType && RED.nodes.getType('zendesk-chat') && RED.workspaces.active();
-  }, undefined, { timeout: 60_000 });
-  return page;
-}
+const openEditor = () => editor.openEditor('zendesk-chat');
 
 const options = (page: Any, select: string): Promise<Array<[string, string]>> =>
   page.$$eval(`${select} option`, (els: Any[]) => els.map((el) => [el.value, el.textContent]));
@@ -70,7 +31,7 @@ test('editor: selects and fields from the catalog; an old node opens on the curr
   expect(served).toBe(ZENDESK_CHAT_CATALOG.length);
   const src = await page.$$eval('script[src*="oauth2-descriptions.js"]', (els: Any[]) => els.map((el) => el.src));
   expect(src.length).toBeGreaterThan(0);
-  for (const s of src) expect(s).toBe(`${runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-descriptions.js`);
+  for (const s of src) expect(s).toBe(`${editor.runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-descriptions.js`);
 
   // a node as the earlier editor saved it: getMany with chat IDs in the old "ids" field
   await page.evaluate(() => {
