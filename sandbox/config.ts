@@ -50,6 +50,8 @@ export interface ResolvedConfig {
   tokenDelayMs: Record<ProviderId, number>;
   genericExpiredTokenStyle: 'status-401' | 'body-400';
   genericAuthMethods: Array<'client_secret_basic' | 'client_secret_post' | 'none'>;
+  refreshTokenLifetime: Record<ProviderId, number | null>;
+  genericRevocation: 'on' | 'off' | 'fail';
 }
 
 function perProvider<T>(value: T): Record<ProviderId, T> {
@@ -87,6 +89,8 @@ export function defaultConfig(): ResolvedConfig {
     tokenDelayMs: perProvider(0),
     genericExpiredTokenStyle: 'status-401',
     genericAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    refreshTokenLifetime: perProvider<number | null>(null),
+    genericRevocation: 'on',
   };
 }
 
@@ -262,6 +266,17 @@ export function applyOptions(config: ResolvedConfig, input: unknown): ConfigChan
   if (o.genericExpiredTokenStyle !== undefined) {
     if (!['status-401', 'body-400'].includes(o.genericExpiredTokenStyle as string)) fail('genericExpiredTokenStyle must be status-401 or body-400');
     next.genericExpiredTokenStyle = o.genericExpiredTokenStyle;
+  }
+  if (o.refreshTokenLifetime !== undefined) {
+    const lifetime = (name: string, v: unknown) => (v === null ? null : int(name, v, 1));
+    if (o.refreshTokenLifetime === null || typeof o.refreshTokenLifetime === 'number') next.refreshTokenLifetime = perProvider(lifetime('refreshTokenLifetime', o.refreshTokenLifetime));
+    else if (isObject(o.refreshTokenLifetime)) {
+      for (const [key, n] of Object.entries(o.refreshTokenLifetime)) next.refreshTokenLifetime[checkProvider('refreshTokenLifetime', key)] = lifetime(`refreshTokenLifetime.${key}`, n);
+    } else fail('refreshTokenLifetime must be a number, null or an object keyed by provider');
+  }
+  if (o.genericRevocation !== undefined) {
+    if (!['on', 'off', 'fail'].includes(o.genericRevocation as string)) fail('genericRevocation must be on, off or fail');
+    next.genericRevocation = o.genericRevocation;
   }
   if (o.genericAuthMethods !== undefined) {
     const list = stringList('genericAuthMethods', o.genericAuthMethods);

@@ -53,6 +53,7 @@ function tokenBody(issued: Issued, scope: string[]): GrantResult {
       scope: scope.join(' '),
       token_type: 'bearer',
       refresh_token: issued.refreshToken,
+      refresh_token_expires_in: issued.refreshLifetime ?? undefined,
     }),
     lifetime: issued.lifetime,
   };

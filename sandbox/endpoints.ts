@@ -7,7 +7,7 @@ export interface SandboxEndpoints {
   deployteq: { authorize: string; token: string; webhook: string; webhookLegacy: string };
   zendesk: { authorize: string; token: string; api: string };
   zopim: { authorize: string; token: string; api: string };
-  generic: { authorize: string; token: string; refresh: string; me: string; metadata: string };
+  generic: { authorize: string; token: string; refresh: string; revoke: string; me: string; metadata: string };
   admin: {
     counters: string;
     deliveries: string;
@@ -44,6 +44,7 @@ export function endpoints(base: string): SandboxEndpoints {
       authorize: base + GENERIC_PATHS.authorize,
       token: base + GENERIC_PATHS.token,
       refresh: base + GENERIC_PATHS.refresh,
+      revoke: base + GENERIC_PATHS.revoke,
       me: base + GENERIC_PATHS.me,
       metadata: base + GENERIC_PATHS.metadata,
     },

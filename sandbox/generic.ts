@@ -3,7 +3,7 @@
 import { handleAuthorize, handleDecision, type AuthorizeSpec } from './authorize';
 import { authenticateAny, invalidClient, type ClientAuthResult } from './client-auth';
 import { issue, parseScope, redeemCode, refreshGrant, requireScope, type Issued } from './grants';
-import { OAuthError, sendJson } from './http-util';
+import { OAuthError, parseForm, readBody, sendJson, sendOAuthError } from './http-util';
 import { applyResourceFault, requireBearer } from './resource-auth';
 import type { Ctx, Router } from './router';
 import { compact, handleTokenEndpoint, type GrantHandler, type GrantResult, type TokenEndpointSpec } from './token-endpoint';
@@ -15,6 +15,8 @@ export const GENERIC_PATHS = {
   token: '/generic/oauth2/token',
   refresh: '/generic/oauth2/refresh',
   me: '/generic/api/me',
+  /** RFC 7009 token revocation. */
+  revoke: '/generic/oauth2/revoke',
   /** Always 400 {"error":"invalid_input"} for a valid token: an error that has nothing to do with the token. */
   badRequest: '/generic/api/bad-request',
   metadata: '/generic/.well-known/oauth-authorization-server',
@@ -58,6 +60,7 @@ function tokenBody(issued: Issued, scope: string[]): GrantResult {
       token_type: 'Bearer',
       expires_in: issued.lifetime,
       refresh_token: issued.refreshToken,
+      refresh_token_expires_in: issued.refreshLifetime ?? undefined,
       scope: scope.join(' '),
     }),
     lifetime: issued.lifetime,
@@ -132,6 +135,38 @@ function me(ctx: Ctx): void {
   });
 }
 
+/**
+ * RFC 7009: revokes the token and every token of its grant; 200 also for unknown tokens (§2.2).
+ * Authenticates the client as the token endpoint does; a token of another client is left alone.
+ */
+async function revoke(ctx: Ctx): Promise<void> {
+  const st = ctx.state;
+  st.counters.revocationRequests++;
+  const mode = st.config.genericRevocation;
+  const text = (await readBody(ctx.req)).toString('utf8');
+  if (mode === 'off') {
+    sendJson(ctx.res, 404, { error: 'not_found', message: 'This server has no revocation endpoint' });
+    return;
+  }
+  if (mode === 'fail') {
+    sendJson(ctx.res, 503, { error: 'temporarily_unavailable', error_description: 'Revocation is unavailable (sandbox setting)' });
+    return;
+  }
+  const form = parseForm(text, []);
+  try {
+    const { client } = tokenSpec.authenticate(ctx.req, form, st);
+    const token = form.params.get('token');
+    if (!token) throw new OAuthError(400, 'invalid_request', 'The token parameter is missing');
+    const record = st.tokens.find(token, 'refresh', 'generic') ?? st.tokens.find(token, 'access', 'generic');
+    if (record && record.clientId === client.clientId) st.counters.tokensRevoked += st.tokens.revokeChain(record.chainId);
+    ctx.res.writeHead(200, { 'Cache-Control': 'no-store' });
+    ctx.res.end();
+  } catch (err) {
+    if (err instanceof OAuthError) sendOAuthError(ctx.res, err);
+    else throw err;
+  }
+}
+
 function badRequest(ctx: Ctx): void {
   ctx.state.countApi('generic');
   ctx.req.resume();
@@ -149,6 +184,7 @@ function metadata(ctx: Ctx): void {
     response_types_supported: ['code'],
     grant_types_supported: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
     token_endpoint_auth_methods_supported: ctx.state.config.genericAuthMethods,
+    ...(ctx.state.config.genericRevocation === 'off' ? {} : { revocation_endpoint: `${base}${GENERIC_PATHS.revoke}` }),
     code_challenge_methods_supported: ['S256', 'plain'],
     authorization_response_iss_parameter_supported: ctx.state.config.genericIssParameter,
   });
@@ -168,6 +204,7 @@ export function mountGeneric(router: Router): void {
   });
   router.add('GET', GENERIC_PATHS.me, me);
   router.add('GET', GENERIC_PATHS.badRequest, badRequest);
+  router.add('POST', GENERIC_PATHS.revoke, revoke);
   router.add('GET', GENERIC_PATHS.metadata, metadata);
   router.add('GET', GENERIC_PATHS.metadataRfc8414, metadata);
 }

@@ -99,6 +99,7 @@ export function redeemRefresh(st: SandboxState, provider: ProviderId, client: Cl
   if (!record) throw new OAuthError(400, 'invalid_grant', 'The refresh token is unknown');
   if (record.clientId !== client.clientId) throw new OAuthError(400, 'invalid_grant', 'The refresh token was issued to another client');
   if (record.revoked) throw new OAuthError(400, 'invalid_grant', 'The refresh token has been revoked; reconnect');
+  if (record.expiresAt !== null && record.expiresAt <= Date.now()) throw new OAuthError(400, 'invalid_grant', 'The refresh token has expired; reconnect');
   if (record.rotated) {
     st.counters.refreshTokenReuse++;
     st.tokens.revokeChain(record.chainId);
@@ -116,14 +117,17 @@ export interface Issued {
   accessToken: string;
   refreshToken: string | null;
   lifetime: number;
+  /** Seconds the refresh token lives (`refresh_token_expires_in`), when the provider's are limited. */
+  refreshLifetime: number | null;
 }
 
 /** Issues an access token and, when asked, a refresh token in the same chain. */
 export function issue(st: SandboxState, grant: TokenGrant, withRefresh: boolean, refreshScope?: string[]): Issued {
   const lifetime = st.config.accessTokenLifetime[grant.provider];
+  const refreshLifetime = st.config.refreshTokenLifetime[grant.provider];
   const accessToken = st.tokens.issue('access', grant, lifetime);
-  const refreshToken = withRefresh ? st.tokens.issue('refresh', { ...grant, scope: refreshScope ?? grant.scope }, null) : null;
-  return { accessToken, refreshToken, lifetime };
+  const refreshToken = withRefresh ? st.tokens.issue('refresh', { ...grant, scope: refreshScope ?? grant.scope }, refreshLifetime) : null;
+  return { accessToken, refreshToken, lifetime, refreshLifetime: refreshToken ? refreshLifetime : null };
 }
 
 /**

@@ -44,6 +44,8 @@ export function emptyCounters(): Counters {
     faultsServed: 0,
     tokensInUrl: 0,
     refreshTokenReuse: 0,
+    revocationRequests: 0,
+    tokensRevoked: 0,
     foreignRequests: 0,
     foreignRequestsWithCredentials: 0,
     lastTokenRequest: null,

@@ -141,6 +141,17 @@ export interface SandboxOptions {
    * metadata lists (default client_secret_basic, client_secret_post, none).
    */
   genericAuthMethods?: Array<'client_secret_basic' | 'client_secret_post' | 'none'>;
+  /**
+   * Refresh-token lifetime in seconds, for all or per provider (default: none, they never expire).
+   * When set, token answers carry `refresh_token_expires_in` and an expired refresh token is
+   * refused with invalid_grant.
+   */
+  refreshTokenLifetime?: number | null | PerProvider<number | null>;
+  /**
+   * Generic provider: the RFC 7009 revocation endpoint (POST /generic/oauth2/revoke, listed in the
+   * metadata): 'on' (default), 'off' (404, not in the metadata) or 'fail' (503 temporarily_unavailable).
+   */
+  genericRevocation?: 'on' | 'off' | 'fail';
 }
 
 export interface LastTokenRequest {
@@ -183,6 +194,9 @@ export interface Counters {
   tokensInUrl: number;
   /** Refresh requests that presented an already rotated refresh token (reuse: the chain was revoked). */
   refreshTokenReuse: number;
+  /** RFC 7009 revocation requests received, and those that revoked something. */
+  revocationRequests: number;
+  tokensRevoked: number;
   /** Requests that reached the second host (127.0.0.2), and those that carried a credential. */
   foreignRequests: number;
   foreignRequestsWithCredentials: number;

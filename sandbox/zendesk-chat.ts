@@ -50,7 +50,7 @@ function authorizeSpec(host: 'current' | 'legacy'): AuthorizeSpec {
 
 function tokenBody(issued: Issued, scope: string[]): GrantResult {
   return {
-    body: compact({ access_token: issued.accessToken, refresh_token: issued.refreshToken, token_type: 'Bearer', scope: scope.join(' ') }),
+    body: compact({ access_token: issued.accessToken, refresh_token: issued.refreshToken, refresh_token_expires_in: issued.refreshLifetime ?? undefined, token_type: 'Bearer', scope: scope.join(' ') }),
     lifetime: issued.lifetime,
   };
 }

@@ -334,6 +334,8 @@ export class TokenManager {
       try {
         const next = await this.reportFailure('refresh', () => refreshTokenGrant(this.context(), refreshToken));
         if (!next.scope && current.scope) next.scope = current.scope;
+        // an answer without a new refresh token keeps the old one, and with it its expiry
+        if (next.refreshToken === refreshToken && next.refreshExpiresAt === undefined) next.refreshExpiresAt = current.refreshExpiresAt;
         return next;
       } catch (error) {
         if (!refreshTokenRefused(error)) throw error;

@@ -160,6 +160,7 @@ async function requestTokenWith(
     phase,
     mapping: config.responseMapping,
     defaultExpiresInSec: config.defaultExpiresInSec,
+    refreshTokenLifetimeSec: config.refreshTokenLifetimeSec,
     validations: config.validations,
     redactor: ctx.redactor,
     now: now(),

@@ -72,6 +72,7 @@ export interface NormaliseOptions {
   phase: OAuth2Phase;
   mapping?: ResponseMapping;
   defaultExpiresInSec?: number;
+  refreshTokenLifetimeSec?: number;
   validations?: ResponseValidation[];
   redactor?: Redactor;
   now?: number;
@@ -104,7 +105,7 @@ function runValidations(body: Record<string, unknown>, response: TransportRespon
   }
 }
 
-const TOKEN_MEMBERS = new Set(['access_token', 'refresh_token', 'id_token', 'expires_in', 'token_type', 'scope']);
+const TOKEN_MEMBERS = new Set(['access_token', 'refresh_token', 'id_token', 'expires_in', 'token_type', 'scope', 'refresh_token_expires_in']);
 
 /**
  * Turns a token endpoint response into a `TokenSet`, or throws a typed error: the server's OAuth
@@ -161,6 +162,8 @@ export function normaliseTokenResponse(response: TransportResponse, options: Nor
   if (refreshToken) {
     tokens.refreshToken = refreshToken;
     options.redactor?.add(refreshToken);
+    const refreshLifetime = parseExpiresIn(getPath(body, map.refreshExpiresIn ?? 'refresh_token_expires_in')) ?? options.refreshTokenLifetimeSec;
+    if (refreshLifetime !== undefined) tokens.refreshExpiresAt = now + refreshLifetime * 1000;
   }
   const scope = getPath(body, map.scope ?? 'scope');
   if (typeof scope === 'string') tokens.scope = scope;

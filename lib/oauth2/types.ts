@@ -50,6 +50,8 @@ export interface ResponseMapping {
   expiresIn?: ResponsePath;
   tokenType?: ResponsePath;
   scope?: ResponsePath;
+  /** Seconds the refresh token lives. Default `refresh_token_expires_in`. */
+  refreshExpiresIn?: ResponsePath;
   /** Extra values to keep from the response, by output name (e.g. `refresh_token_expires_in`). */
   extra?: Record<string, ResponsePath>;
 }
@@ -109,6 +111,8 @@ export interface OAuth2Config {
   responseMapping?: ResponseMapping;
   /** Lifetime in seconds assumed when the server sends no `expires_in`. Default: unknown. */
   defaultExpiresInSec?: number;
+  /** Refresh-token lifetime in seconds assumed when the server sends none. Default: unknown. */
+  refreshTokenLifetimeSec?: number;
   validations?: ResponseValidation[];
   tokenPlacement?: TokenPlacement;
   /** Expected `iss` of authorization responses (RFC 9207). */
@@ -146,6 +150,8 @@ export interface TokenSet {
   /** Epoch milliseconds when the token was obtained. */
   obtainedAt?: number;
   refreshToken?: string;
+  /** Epoch milliseconds when the refresh token expires, when known (`refresh_token_expires_in`). */
+  refreshExpiresAt?: number;
   scope?: string;
   idToken?: string;
   /** Values kept from the response by `responseMapping.extra`, plus non-token members. */

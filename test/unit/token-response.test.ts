@@ -110,3 +110,14 @@ describe('expires_in of zero or less is "lifetime unknown" (issue #8 item 15)', 
     expect(norm(res(200, JSON.stringify({ access_token: 'AT', expires_in: value }))).expiresAt).toBeUndefined();
   });
 });
+
+describe('refresh-token lifetime (issue #10 item 3)', () => {
+  it('refresh_token_expires_in (or a mapped path, or a configured lifetime) becomes refreshExpiresAt', () => {
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT","refresh_token_expires_in":"86400"}')).refreshExpiresAt).toBe(NOW + 86_400_000);
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT","data":{"rt_ttl":60}}'), { mapping: { refreshExpiresIn: 'data.rt_ttl' } }).refreshExpiresAt).toBe(NOW + 60_000);
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT"}'), { refreshTokenLifetimeSec: 120 }).refreshExpiresAt).toBe(NOW + 120_000);
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT"}')).refreshExpiresAt).toBeUndefined();
+    expect(norm(res(200, '{"access_token":"AT","refresh_token_expires_in":60}')).refreshExpiresAt).toBeUndefined();
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT","refresh_token_expires_in":60}')).extra).toBeUndefined();
+  });
+});
