@@ -105,7 +105,7 @@ function runValidations(body: Record<string, unknown>, response: TransportRespon
   }
 }
 
-const TOKEN_MEMBERS = new Set(['access_token', 'refresh_token', 'id_token', 'expires_in', 'token_type', 'scope', 'refresh_token_expires_in']);
+const TOKEN_MEMBERS = new Set(['access_token', 'refresh_token', 'id_token', 'expires_in', 'token_type', 'scope']);
 
 /**
  * Turns a token endpoint response into a `TokenSet`, or throws a typed error: the server's OAuth

@@ -118,6 +118,6 @@ describe('refresh-token lifetime (issue #10 item 3)', () => {
     expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT"}'), { refreshTokenLifetimeSec: 120 }).refreshExpiresAt).toBe(NOW + 120_000);
     expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT"}')).refreshExpiresAt).toBeUndefined();
     expect(norm(res(200, '{"access_token":"AT","refresh_token_expires_in":60}')).refreshExpiresAt).toBeUndefined();
-    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT","refresh_token_expires_in":60}')).extra).toBeUndefined();
+    expect(norm(res(200, '{"access_token":"AT","refresh_token":"RT","refresh_token_expires_in":60}')).extra).toEqual({ refresh_token_expires_in: 60 });
   });
 });
