@@ -12,6 +12,7 @@ export function validateConfig(config: OAuth2Config): OAuth2Config {
   checkEndpointUrl(config.tokenUrl, 'The token URL', policy);
   if (config.refreshUrl) checkEndpointUrl(config.refreshUrl, 'The refresh URL', policy);
   if (config.authorizationUrl) checkEndpointUrl(config.authorizationUrl, 'The authorization URL', policy);
+  if (config.revocationUrl) checkEndpointUrl(config.revocationUrl, 'The revocation URL', policy);
   if (typeof config.discovery === 'string' && config.discovery) checkEndpointUrl(config.discovery, 'The metadata URL', policy);
   if (config.maxResponseBytes !== undefined && !(Number.isFinite(config.maxResponseBytes) && config.maxResponseBytes > 0)) {
     throw new OAuth2ConfigError('the response size limit must be a positive number of bytes');

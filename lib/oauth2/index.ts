@@ -13,6 +13,8 @@ export * from './config';
 export * from './metadata';
 export * from './refresh-policy';
 export * from './host';
+export * from './events';
+export * from './revoke';
 export * from './token-request';
 export * from './grants';
 export * from './authorize';

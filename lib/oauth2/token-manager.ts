@@ -1,4 +1,6 @@
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from './body';
+import type { CredentialEvent, CredentialEventType } from './events';
+import { revokeTokens, type RevocationResult } from './revoke';
 import { validateConfig } from './config';
 import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
 import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
@@ -37,6 +39,8 @@ export interface TokenManagerHooks {
    * store has nothing newer. May wait (bounded) for a predecessor's refresh to finish.
    */
   reload?: () => TokenSet | undefined | Promise<TokenSet | undefined>;
+  /** The credential's lifecycle (obtained, refreshed, rotated, refresh failed, reconnect needed, recovered). Must not throw. */
+  onEvent?: (event: CredentialEvent) => void;
 }
 
 /**
@@ -117,6 +121,8 @@ export class TokenManager {
   /** Until when a rejected token is not refreshed (a fresh token was rejected too). */
   private backoffUntil = 0;
   private backoffStreak = 0;
+  /** A refresh failed or reconnecting became necessary: the next good token set is a recovery. */
+  private failing = false;
 
   constructor(private readonly options: TokenManagerOptions) {
     validateConfig(options.config);
@@ -172,8 +178,27 @@ export class TokenManager {
     this.backoffStreak = 0;
     this.rememberSecrets(tokens);
     if (tokens.clientAuthMethod) this.clientAuth.learned = tokens.clientAuthMethod;
+    const previous = this.current;
     await this.persist(tokens, reason);
     this.current = { ...tokens };
+    if (reason === 'authorize') this.announce(this.current, reason, previous);
+  }
+
+  /**
+   * Disconnect: revokes the refresh and access tokens at the provider (RFC 7009) when it has a
+   * revocation endpoint, then forgets them here whatever the outcome. The host deletes its copy.
+   */
+  async disconnect(): Promise<RevocationResult> {
+    await this.idle(30_000);
+    const tokens = this.current;
+    this.current = undefined;
+    this.reauthorization = undefined;
+    if (!tokens || (!tokens.refreshToken && !tokens.accessToken)) return { revoked: [] };
+    try {
+      return await revokeTokens(this.context(), tokens);
+    } catch (error) {
+      return { revoked: [], error: error instanceof OAuth2Error ? error : new OAuth2Error({ code: 'network_error', phase: 'token', description: String(error) }, this.redactor) };
+    }
   }
 
   /** The client authentication `auto` settled on (undefined before the first token or when explicit). */
@@ -317,7 +342,29 @@ export class TokenManager {
     this.rememberSecrets(next);
     await this.persist(next, reason);
     this.current = next;
+    this.announce(next, reason, previous);
     return next;
+  }
+
+  /** Events for a new token set: obtained or refreshed, rotated, recovered. */
+  private announce(next: TokenSet, reason: TokenEventReason, previous: TokenSet | undefined): void {
+    const type: CredentialEventType = reason === 'refresh' ? 'refreshed' : 'obtained';
+    this.emit(type, reason === 'refresh' ? 'the access token was refreshed' : reason === 'authorize' ? 'the credential was authorized' : 'a new token was obtained', next);
+    if (previous?.refreshToken && next.refreshToken && next.refreshToken !== previous.refreshToken) this.emit('rotated', 'the refresh token was rotated (the new one is stored)', next);
+    if (this.failing) {
+      this.failing = false;
+      this.emit('recovered', 'tokens are obtained again', next);
+    }
+  }
+
+  private emit(type: CredentialEventType, message: string, tokens?: TokenSet): void {
+    const hook = this.options.hooks?.onEvent;
+    if (!hook) return;
+    try {
+      hook({ type, at: this.now(), message: this.redactor.redact(message), expiresAt: tokens?.expiresAt, refreshExpiresAt: tokens?.refreshExpiresAt, scope: tokens?.scope });
+    } catch {
+      // a host's listener must not break token handling
+    }
   }
 
   /** Why the last refresh token was refused (for the reconnect message). */
@@ -338,7 +385,11 @@ export class TokenManager {
         if (next.refreshToken === refreshToken && next.refreshExpiresAt === undefined) next.refreshExpiresAt = current.refreshExpiresAt;
         return next;
       } catch (error) {
-        if (!refreshTokenRefused(error)) throw error;
+        if (!refreshTokenRefused(error)) {
+          this.failing = true;
+          this.emit('refresh_failed', `the refresh failed and will be tried again: ${error instanceof Error ? error.message : String(error)}`, current);
+          throw error;
+        }
         const e = error as OAuth2Error;
         this.refusal = `the refresh token was refused: ${e.code}${e.status ? ` (HTTP ${e.status})` : ''}${e.description ? `, ${e.description}` : ''}`;
         // never send it again; a password or client-credentials grant can start over
@@ -376,11 +427,17 @@ export class TokenManager {
     return this.options.grant.type !== 'authorization_code';
   }
 
-  private runGrant(): Promise<TokenSet> {
+  private async runGrant(): Promise<TokenSet> {
     const grant = this.options.grant;
-    return this.reportFailure('token', () =>
-      grant.type === 'password' ? passwordGrant(this.context(), grant.username, grant.password) : clientCredentialsGrant(this.context()),
-    );
+    try {
+      return await this.reportFailure('token', () =>
+        grant.type === 'password' ? passwordGrant(this.context(), grant.username, grant.password) : clientCredentialsGrant(this.context()),
+      );
+    } catch (error) {
+      this.failing = true;
+      this.emit('refresh_failed', `a new token could not be obtained and will be requested again: ${error instanceof Error ? error.message : String(error)}`, this.current);
+      throw error;
+    }
   }
 
   private needReauthorization(description: string): OAuth2ReauthorizationRequired {
@@ -389,6 +446,8 @@ export class TokenManager {
       this.redactor,
     );
     this.options.hooks?.onError?.(this.reauthorization, { phase: 'refresh' });
+    this.failing = true;
+    this.emit('reconnect_needed', `reconnect needed: ${this.reauthorization.description ?? 'no usable refresh token'}`, this.current);
     return this.reauthorization;
   }
 

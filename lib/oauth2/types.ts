@@ -89,6 +89,8 @@ export interface OAuth2Config {
   tokenUrl: string;
   /** Separate URL for the refresh_token grant. Default: `tokenUrl`. */
   refreshUrl?: string;
+  /** RFC 7009 revocation endpoint. Default: the server's metadata `revocation_endpoint`, if any. */
+  revocationUrl?: string;
   authorizationUrl?: string;
   redirectUri?: string;
   scopes?: string[];

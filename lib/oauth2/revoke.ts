@@ -1,0 +1,77 @@
+/**
+ * RFC 7009 token revocation: tells the authorization server to invalidate a refresh token (and with
+ * it, at most servers, the whole grant) and an access token. The endpoint comes from the
+ * configuration or from the server's RFC 8414 metadata (`revocation_endpoint`). The client
+ * authenticates as on token requests.
+ */
+import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { applyClientAuth, clientAuthCandidates, clientAuthParts } from './client-auth';
+import { OAuth2Error, OAuth2ProtocolError, OAuth2ResponseError } from './errors';
+import { transportOf } from './host';
+import { discoverMetadata } from './metadata';
+import type { ClientAuthState, TokenRequestContext } from './token-request';
+import { lowerKeys } from './token-request';
+import { parseTokenBody } from './token-response';
+import { sendWithRetry } from './transport';
+import type { TokenSet } from './types';
+import { checkEndpointUrl } from './urls';
+
+export interface RevocationResult {
+  /** The revocation endpoint used; undefined when the server has none. */
+  endpoint?: string;
+  /** Which tokens the server confirmed revoked. */
+  revoked: Array<'refresh_token' | 'access_token'>;
+  /** Why revocation did not (fully) happen, secret-free. */
+  error?: OAuth2Error;
+}
+
+/** The revocation endpoint: configured, or from the server's metadata; undefined when there is none. */
+export async function revocationEndpoint(ctx: TokenRequestContext): Promise<string | undefined> {
+  if (ctx.config.revocationUrl) return ctx.config.revocationUrl;
+  const metadata = await discoverMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport));
+  return metadata?.revocationEndpoint;
+}
+
+/** Revokes the refresh token first (it ends the grant at most servers), then the access token. */
+export async function revokeTokens(ctx: TokenRequestContext, tokens: TokenSet): Promise<RevocationResult> {
+  const endpoint = await revocationEndpoint(ctx);
+  if (!endpoint) return { revoked: [] };
+  const policy = { allowHttpHosts: ctx.config.allowHttpHosts };
+  try {
+    checkEndpointUrl(endpoint, 'The revocation URL', policy);
+  } catch (error) {
+    return { endpoint, revoked: [], error: error as OAuth2Error };
+  }
+  const result: RevocationResult = { endpoint, revoked: [] };
+  const tries: Array<['refresh_token' | 'access_token', string | undefined]> = [['refresh_token', tokens.refreshToken], ['access_token', tokens.accessToken]];
+  for (const [hint, token] of tries) {
+    if (!token) continue;
+    try {
+      await revokeOne(ctx, endpoint, token, hint);
+      result.revoked.push(hint);
+    } catch (error) {
+      result.error ??= error instanceof OAuth2Error ? error : new OAuth2ResponseError({ code: 'network_error', phase: 'token', description: String(error) }, ctx.redactor);
+    }
+  }
+  return result;
+}
+
+async function revokeOne(ctx: TokenRequestContext, endpoint: string, token: string, hint: string): Promise<void> {
+  const { config } = ctx;
+  const state: ClientAuthState = ctx.clientAuth ?? {};
+  const method = state.learned ?? clientAuthCandidates(config.client, state.serverMethods)[0];
+  const headers: Record<string, string> = { accept: 'application/json', ...lowerKeys(config.extraTokenHeaders), 'content-type': 'application/x-www-form-urlencoded' };
+  const params: Record<string, string> = { token, token_type_hint: hint };
+  applyClientAuth(clientAuthParts(config.client, endpoint, (ctx.now ?? Date.now)(), method), headers, params);
+  ctx.redactor?.add(token);
+  const response = await sendWithRetry(
+    { url: endpoint, method: 'POST', headers, body: new URLSearchParams(params).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
+    { transport: transportOf(ctx.transport), timeoutMs: config.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 5_000, baseDelayMs: 500 }, retryStatuses: [429, 503], phase: 'token', redactor: ctx.redactor, signal: ctx.signal, sleep: ctx.sleep },
+  );
+  if (response.status === 200) return;
+  const parsed = parseTokenBody(response);
+  if (parsed.kind === 'object' && typeof parsed.value.error === 'string') {
+    throw new OAuth2ProtocolError({ code: parsed.value.error, status: response.status, phase: 'token', description: `revocation refused${typeof parsed.value.error_description === 'string' ? `: ${parsed.value.error_description}` : ''}` }, ctx.redactor);
+  }
+  throw new OAuth2ResponseError({ code: 'http_error', status: response.status, phase: 'token', description: `the revocation endpoint answered HTTP ${response.status}` }, ctx.redactor);
+}
