@@ -6,7 +6,7 @@
  */
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { applyClientAuth, clientAuthCandidates, clientAuthParts } from './client-auth';
-import { OAuth2Error, OAuth2ProtocolError, OAuth2ResponseError } from './errors';
+import { OAuth2ConfigError, OAuth2Error, OAuth2ProtocolError, OAuth2ResponseError } from './errors';
 import { transportOf } from './host';
 import { discoverMetadata } from './metadata';
 import type { ClientAuthState, TokenRequestContext } from './token-request';
@@ -25,16 +25,36 @@ export interface RevocationResult {
   error?: OAuth2Error;
 }
 
-/** The revocation endpoint: configured, or from the server's metadata; undefined when there is none. */
+/**
+ * The revocation endpoint: configured, or from the server's metadata; undefined when there is none.
+ * A metadata endpoint on another origin than the token URL is not used (the client credentials
+ * would follow it there): configure it explicitly instead.
+ */
 export async function revocationEndpoint(ctx: TokenRequestContext): Promise<string | undefined> {
   if (ctx.config.revocationUrl) return ctx.config.revocationUrl;
   const metadata = await discoverMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport));
-  return metadata?.revocationEndpoint;
+  const found = metadata?.revocationEndpoint;
+  if (found === undefined) return undefined;
+  let origin: string | undefined;
+  try {
+    origin = new URL(found).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (origin !== new URL(ctx.config.tokenUrl).origin) {
+    throw new OAuth2ConfigError(`the server's metadata names a revocation endpoint on another origin (${origin ?? 'not a URL'}) than the token URL: the client credentials are not sent there; set the revocation URL in the settings to use it`);
+  }
+  return found;
 }
 
 /** Revokes the refresh token first (it ends the grant at most servers), then the access token. */
 export async function revokeTokens(ctx: TokenRequestContext, tokens: TokenSet): Promise<RevocationResult> {
-  const endpoint = await revocationEndpoint(ctx);
+  let endpoint: string | undefined;
+  try {
+    endpoint = await revocationEndpoint(ctx);
+  } catch (error) {
+    return { revoked: [], error: error as OAuth2Error };
+  }
   if (!endpoint) return { revoked: [] };
   const policy = { allowHttpHosts: ctx.config.allowHttpHosts };
   try {

@@ -4,6 +4,7 @@ import { createAuthorizationRequest, parseAuthorizationCallback } from '../../li
 import type { CredentialEvent } from '../../lib/oauth2/events';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { OAuth2Config } from '../../lib/oauth2/types';
+import { createServer, type Server } from 'node:http';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { followAuthorize } from '../support/user-agent';
 
@@ -106,5 +107,41 @@ describe('disconnect (RFC 7009)', () => {
     const result = await manager.disconnect();
     expect(result).toEqual({ revoked: [] });
     expect(manager.tokens).toBeUndefined();
+  });
+
+  it('a revocation endpoint the metadata puts on another origin is not sent the client credentials', async () => {
+    // the token URL's server names a revocation endpoint on 127.0.0.2: nothing goes there
+    const hits: string[] = [];
+    const listen = (host: string, handler: Parameters<typeof createServer>[1]) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer(handler).listen(0, host, () => resolve(server));
+      });
+    const other = await listen('127.0.0.2', (req, res) => {
+      hits.push(`${req.method} ${req.url} ${req.headers.authorization ? 'credentialed' : ''}`);
+      res.end();
+    });
+    const otherUrl = `http://127.0.0.2:${(other.address() as { port: number }).port}/revoke`;
+    const home = await listen('127.0.0.1', (_req, res) => {
+      const port = (home.address() as { port: number }).port;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ issuer: `http://127.0.0.1:${port}`, token_endpoint: `http://127.0.0.1:${port}/token`, revocation_endpoint: otherUrl }));
+    });
+    try {
+      const port = (home.address() as { port: number }).port;
+      const manager = new TokenManager({
+        config: config({ tokenUrl: `http://127.0.0.1:${port}/token`, issuer: `http://127.0.0.1:${port}` }),
+        grant: { type: 'authorization_code' },
+        tokens: { accessToken: 'at-cross', refreshToken: 'rt-cross', tokenType: 'Bearer', obtainedAt: Date.now() },
+      });
+      const result = await manager.disconnect();
+      expect(hits).toEqual([]);
+      expect(result.revoked).toEqual([]);
+      expect(result.error?.message).toMatch(/another origin.*revocation URL/i);
+      expect(result.error?.message).not.toMatch(/gen-secret|rt-cross|at-cross/);
+      expect(manager.tokens).toBeUndefined();
+    } finally {
+      other.close();
+      home.close();
+    }
   });
 });
