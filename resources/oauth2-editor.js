@@ -71,15 +71,21 @@
     if (a && a.status === 'error' && (!t.authorized || (a.finishedAt || 0) > (t.obtainedAt || 0))) {
       return show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(a.message || 'Authorization failed'));
     }
+    $('#node-config-oauth2-disconnect').toggle(!!t.authorized || t.state === 'reauthorization_required');
     if (t.state === 'reauthorization_required') return show(box, 'reconnect', '<i class="fa fa-circle-o" style="color:#c62828"></i> Reconnect needed: the refresh token was rejected. Authorize again.');
     if (t.state === 'misconfigured') return show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(t.message || 'Invalid settings'));
     if (t.authorized) {
       return show(box, 'authorized', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Authorized' +
         '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(t.scope || '(not reported)') + '</span>' +
         '<br>Access token expires: ' + RED.utils.sanitize(when(t.expiresAt)) +
-        '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' : 'no') + authLine(t.clientAuthMethod));
+        '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' + refreshExpiry(t.refreshExpiresAt) : 'no') + authLine(t.clientAuthMethod));
     }
     return show(box, 'empty', 'Not authorized yet.');
+  }
+
+  /** ", expires <date>" for a refresh token whose lifetime is known. */
+  function refreshExpiry(at) {
+    return at ? ', expires <span class="oauth2-refresh-expiry">' + RED.utils.sanitize(new Date(at).toLocaleString()) + '</span>' : '';
   }
 
   function route(type, id, action) {
@@ -113,6 +119,45 @@
 
   function post(url, body) {
     return $.ajax({ url: url, method: 'POST', contentType: 'application/json', data: JSON.stringify(body), dataType: 'json' });
+  }
+
+  /** Every config node's keep-alive and removal settings (the rows are added by setup). */
+  var lifecycleDefaults = {
+    keepAliveHours: { value: '', validate: function (v) { return v === undefined || v === '' || (/^\d+(\.\d+)?$/.test(String(v)) && Number(v) > 0); } },
+    revokeOnRemove: { value: false },
+  };
+
+  /** The keep-alive and "revoke when deleted" rows and the Disconnect button, the same in every config dialog. */
+  function lifecycleRows(node) {
+    var buttons = $('#node-config-oauth2-test').closest('.form-row');
+    $('<div class="form-row">' +
+      '<label for="node-config-input-keepAliveHours"><i class="fa fa-heartbeat"></i> Keep alive (h)</label>' +
+      '<input type="text" id="node-config-input-keepAliveHours" placeholder="refresh an idle credential at least this often, e.g. 24" style="width:70%">' +
+      '</div>' +
+      '<div class="form-tips">An idle credential is always refreshed before its refresh token expires (when the lifetime is known); ' +
+      'set hours here for providers that revoke refresh tokens left unused.</div>' +
+      '<div class="form-row">' +
+      '<label for="node-config-input-revokeOnRemove"><i class="fa fa-trash"></i> On delete</label>' +
+      '<input type="checkbox" id="node-config-input-revokeOnRemove" style="width:auto;vertical-align:top"> ' +
+      '<span>revoke the tokens at the provider when this configuration is deleted and deployed</span>' +
+      '</div>').insertBefore(buttons);
+    $('#node-config-input-keepAliveHours').val(node.keepAliveHours === undefined ? '' : node.keepAliveHours);
+    $('#node-config-input-revokeOnRemove').prop('checked', node.revokeOnRemove === true);
+    $('<button type="button" class="red-ui-button" id="node-config-oauth2-disconnect"><i class="fa fa-chain-broken"></i> Disconnect</button>')
+      .insertAfter('#node-config-oauth2-test');
+  }
+
+  function disconnect(type, id, box) {
+    show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Disconnecting…');
+    post(route(type, id, 'disconnect'), collect(type))
+      .done(function (data) {
+        var warn = !!(data && data.error);
+        show(box, warn ? 'disconnected-warning' : 'disconnected', '<i class="fa ' + (warn ? 'fa-exclamation-triangle" style="color:#e65100"' : 'fa-check-circle" style="color:#2e7d32"') + '></i> Disconnected: ' +
+          RED.utils.sanitize((data && data.message) || 'the tokens were deleted'));
+        $('#node-config-oauth2-disconnect').hide();
+        RED.notify('Disconnected', warn ? 'warning' : 'success');
+      })
+      .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
   }
 
   /** Wires the Redirect URI field, the Authorize and Test buttons and the status box of a dialog. */
@@ -150,6 +195,19 @@
         })
         .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
     });
+    lifecycleRows(node);
+    $('#node-config-oauth2-disconnect').hide().on('click', function (e) {
+      e.preventDefault();
+      var notice = RED.notify('Disconnect revokes the tokens at the provider (when it has a revocation endpoint) and deletes them here. Flows using this configuration stop until you authorize again.', {
+        modal: true,
+        fixed: true,
+        type: 'warning',
+        buttons: [
+          { text: 'Cancel', click: function () { notice.close(); } },
+          { text: 'Disconnect', class: 'primary', id: 'node-config-oauth2-disconnect-confirm', click: function () { notice.close(); disconnect(type, node.id, box); } },
+        ],
+      });
+    });
     $('#node-config-oauth2-test').on('click', function (e) {
       e.preventDefault();
       show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Requesting a token…');
@@ -157,7 +215,9 @@
         .done(function (data) {
           show(box, 'tested', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Token received' +
             '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(data.scope || '(not reported)') + '</span>' +
-            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s') + authLine(data.clientAuthMethod));
+            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s') +
+            (data.hasRefreshToken ? '<br>Refresh token: yes' + (data.refreshExpiresIn ? ', lifetime <span class="oauth2-refresh-expiry">' + RED.utils.sanitize(String(data.refreshExpiresIn)) + ' s</span>' : '') : '') +
+            authLine(data.clientAuthMethod));
         })
         .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
     });
@@ -183,5 +243,5 @@
     }).join(', ') + '.';
   }
 
-  window.OAuth2ConnectorsEditor = { setup: setup, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList };
+  window.OAuth2ConnectorsEditor = { setup: setup, lifecycleDefaults: lifecycleDefaults, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList };
 })();

@@ -108,6 +108,12 @@ function demoFlows(sandbox, clients) {
     },
     debugNode('demo0dbg0000004', 'API answer', 600, 340, { type: 'auto', value: '' }),
 
+    // credential health of the three config nodes
+    comment('demo0cmt0000005', 'Credential health: tokens obtained, refreshed, failures, reconnect needed',
+      'The oauth2-health node reports the life of every config node above (no secret in any message); wire it to e-mail or chat in a real flow.', 850, 40),
+    { id: 'demo0health0001', z: TAB, type: 'oauth2-health', name: 'credential health', configNode: '', warnDays: 7, events: '', x: 820, y: 80, wires: [['demo0dbg0000006']] },
+    debugNode('demo0dbg0000006', 'health event', 1030, 80, { type: 'jsonata', value: 'payload.configNode.name & ": " & topic' }),
+
     // errors of any node on the tab
     comment('demo0cmt0000004', 'Errors of any node above', 'A Catch node: provider errors arrive here, without secrets or tokens.', 170, 400),
     { id: 'demo0catch00001', z: TAB, type: 'catch', name: 'any error', scope: null, uncaught: false, x: 140, y: 440, wires: [['demo0dbg0000005']] },
@@ -115,7 +121,7 @@ function demoFlows(sandbox, clients) {
   ];
 }
 
-/** Node types of the demo that come from this package. */
-const PACKAGE_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client', 'deployteq-webhook', 'zendesk-chat', 'oauth2-request'];
+/** Node types of the demo that come from this package: every node of its manifest. */
+const PACKAGE_TYPES = Object.keys(require('../packages/node-red/package.json')['node-red'].nodes);
 
 module.exports = { demoFlows, PACKAGE_TYPES, TAB };

@@ -5,6 +5,7 @@
  *   GET  /oauth2-connectors/callback                (no auth: state-checked) the provider's redirect
  *   GET  /oauth2-connectors/<type>/<id>/status      (needs <type>.read)   authorized? scopes? expiry?
  *   POST /oauth2-connectors/<type>/<id>/test        (needs <type>.write)  client credentials / password
+ *   POST /oauth2-connectors/<type>/<id>/disconnect  (needs <type>.write)  revoke (RFC 7009) and delete the tokens
  *
  * The browser reaches the callback without the editor's bearer token, so the callback itself
  * cannot require a permission: it accepts only a state created by an authenticated start call,
@@ -13,12 +14,13 @@
  * in a URL; the callback page never shows a token.
  */
 import { createAuthorizationRequest, parseAuthorizationCallback, type PendingAuthorization } from '../../lib/oauth2/authorize';
-import { OAuth2Error } from '../../lib/oauth2/errors';
+import { OAuth2ConfigError, OAuth2Error } from '../../lib/oauth2/errors';
 import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizations';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
-import { connectionFor, safeMessage, storedSummary, summarise, type TokenSummary } from './connection';
+import type { RevocationResult } from '../../lib/oauth2/revoke';
+import { connectionFor, disconnectOutcome, safeMessage, storedSummary, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
 import { tokenStoreFor } from './token-store';
 
@@ -210,6 +212,31 @@ async function installTokens(RED: RED, owner: Owner, tokens: TokenSet): Promise<
   await tokenStoreFor(RED.settings).write({ nodeId: owner.nodeId, fingerprint: owner.built.fingerprint, tokens, savedAt: Date.now() });
 }
 
+/**
+ * "Disconnect" in the editor: the running config node revokes and deletes its tokens; tokens stored
+ * for a node not running (authorized before its first deploy) are revoked with the dialog's
+ * settings (stored secrets only with the deployed endpoints) and deleted in any case.
+ */
+async function disconnect(RED: RED, type: ConfigType, id: string, body: { settings?: Settings; credentials?: Credentials }): Promise<DisconnectOutcome> {
+  deployedNode(RED, type, id); // refuses an id of another type
+  const live = connectionFor(id);
+  if (live && live.type === type) return live.disconnect();
+  const store = tokenStoreFor(RED.settings);
+  const entry = store.read(id);
+  if (!entry) return { revoked: [], message: 'no tokens were stored for this configuration' };
+  let manager: TokenManager | undefined;
+  let result: RevocationResult;
+  try {
+    const built = buildFromRequest(RED, type, id, body);
+    manager = new TokenManager({ config: built.config, grant: built.grant, tokens: entry.tokens });
+    result = await manager.disconnect();
+  } catch (error) {
+    result = { revoked: [], error: new OAuth2ConfigError(`the tokens could not be revoked: ${error instanceof Error ? error.message : String(error)}`) };
+  }
+  await store.remove(id);
+  return disconnectOutcome(result, manager);
+}
+
 function fail(res: AdminResponse, error: unknown, status = 400): void {
   json(res, status, { error: safeMessage(error) });
 }
@@ -262,9 +289,17 @@ export function registerAdminRoutes(RED: RED): void {
       manager.getTokens().then(
         (tokens) => {
           const lifetime = tokens.expiresAt !== undefined && tokens.obtainedAt !== undefined ? Math.round((tokens.expiresAt - tokens.obtainedAt) / 1000) : null;
-          json(res, 200, { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken, clientAuthMethod: tokens.clientAuthMethod ?? null });
+          json(res, 200, { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken, refreshExpiresIn: tokens.refreshExpiresAt !== undefined ? Math.round((tokens.refreshExpiresAt - Date.now()) / 1000) : null, clientAuthMethod: tokens.clientAuthMethod ?? null });
         },
         (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
+      );
+    });
+
+    app.post(`/${ROUTE_PREFIX}/${type}/:id/disconnect`, permission(`${type}.write`), (req, res) => {
+      const id = req.params.id;
+      disconnect(RED, type, id, bodyOf(req)).then(
+        (result) => json(res, 200, result),
+        (error) => fail(res, error),
       );
     });
   }

@@ -33,6 +33,16 @@ export interface BuiltConfig {
   manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
   /** Deployteq: where the webhook node may send the token. */
   webhookPolicy?: DeployteqWebhookPolicy;
+  /** Keep-alive: also refresh this long after the last tokens (besides before the refresh token expires). */
+  keepAliveMs?: number;
+  /** Revoke the tokens at the provider when the config node is deleted. */
+  revokeOnRemove?: boolean;
+}
+
+/** Settings every config node has: keep-alive and what deleting the node does. */
+function lifecycleOf(settings: Settings): Pick<BuiltConfig, 'keepAliveMs' | 'revokeOnRemove'> {
+  const hours = num(settings.keepAliveHours);
+  return { keepAliveMs: hours ? Math.round(hours * 3600_000) : undefined, revokeOnRemove: bool(settings.revokeOnRemove, false) };
 }
 
 /** The URLs a configuration sends its credentials to: stored secrets are lent only to these. */
@@ -158,6 +168,7 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
     grantType,
     fingerprint: fingerprint(['deployteq-oauth2', clientId, config.tokenUrl, grantType]),
     webhookPolicy: { authBaseUrl: str(settings.authBaseUrl) || undefined, allowedHosts },
+    ...lifecycleOf(settings),
   };
 }
 
@@ -174,7 +185,7 @@ export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltC
     scopes: scopesOf(settings.scopes),
   });
   validateConfig(config);
-  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]) };
+  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]), ...lifecycleOf(settings) };
 }
 
 const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
@@ -198,7 +209,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
   // flows saved before "auto" existed carry their method; new configurations default to auto
   const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? GENERIC.clientAuth;
   const mapping: ResponseMapping = {};
-  for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope'] as const) {
+  for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope', 'refreshExpiresIn'] as const) {
     const p = str(settings[`${name}Path`]);
     if (p) mapping[name] = p;
   }
@@ -217,6 +228,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     },
     tokenUrl,
     refreshUrl: str(settings.refreshUrl) || undefined,
+    revocationUrl: str(settings.revocationUrl) || undefined,
     authorizationUrl: str(settings.authorizationUrl) || undefined,
     scopes: scopesOf(settings.scopes),
     scopeSeparator: settings.scopeSeparator === undefined || settings.scopeSeparator === '' ? undefined : String(settings.scopeSeparator),
@@ -230,6 +242,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
     responseMapping: Object.keys(mapping).length ? mapping : undefined,
     validations: validationsOf(settings.validations),
     defaultExpiresInSec: num(settings.defaultExpiresIn),
+    refreshTokenLifetimeSec: num(settings.refreshTokenLifetime),
     tokenPlacement: {
       headerName: str(settings.headerName) || undefined,
       prefix: settings.headerPrefix === undefined ? undefined : String(settings.headerPrefix),
@@ -257,6 +270,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
       reactive: reactiveOf(settings),
     },
     fingerprint: fingerprint(['oauth2-client', clientId, tokenUrl, grantType === 'refresh_token' ? 'authorization_code' : grantType, seedHash]),
+    ...lifecycleOf(settings),
   };
 }
 

@@ -3,11 +3,15 @@
  * token state and one in-flight refresh), durable encrypted persistence through `onTokens`, and a
  * status the editor can read. Registered by node id so the authorize callback can reach it.
  */
-import { OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
+import { OAuth2ConfigError, OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
+import { within } from '../../lib/oauth2/host';
 import { redact } from '../../lib/oauth2/redact';
+import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { BUILDERS, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { publishHealth } from './health';
+import { scheduleKeepAlive } from './keep-alive';
 import type { NodeDefinition, RED, RedNode } from './red';
 import { tokenStoreFor, type TokenStore } from './token-store';
 
@@ -18,6 +22,8 @@ export interface TokenSummary {
   expiresAt?: number;
   obtainedAt?: number;
   hasRefreshToken: boolean;
+  /** When the refresh token expires, when known. */
+  refreshExpiresAt?: number;
   tokenType?: string;
   /** The client authentication that worked (what `auto` settled on). */
   clientAuthMethod?: string;
@@ -52,6 +58,33 @@ export function connectionFor(id: string): Connection | undefined {
   return connections.get(id);
 }
 
+/** Every running config node of ours (for the health node's expiry checks). */
+export function allConnections(): Connection[] {
+  return [...connections.values()];
+}
+
+export interface DisconnectOutcome {
+  /** Which tokens the provider confirmed revoked. */
+  revoked: string[];
+  /** The revocation endpoint used, when there is one. */
+  endpoint?: string;
+  /** Why the provider did not confirm (secret-free). */
+  error?: string;
+  /** What happened, for the editor and the health node. */
+  message: string;
+}
+
+/** The editor's and the health node's account of a disconnect (the tokens are deleted here in every case). */
+export function disconnectOutcome(result: RevocationResult, manager?: TokenManager): DisconnectOutcome {
+  const error = result.error ? safeMessage(result.error, manager) : undefined;
+  const message = error
+    ? `the provider did not confirm the revocation (${error}); the tokens were deleted here: revoke the access at the provider if needed`
+    : result.endpoint
+      ? 'the tokens were revoked at the provider and deleted here'
+      : 'the provider has no revocation endpoint; the tokens were deleted here (the access stays granted at the provider until it expires or you revoke it there)';
+  return { revoked: result.revoked, endpoint: result.endpoint, error, message };
+}
+
 export function summarise(tokens: TokenSet | undefined, state: TokenSummary['state']): TokenSummary {
   return {
     authorized: !!tokens && state !== 'reauthorization_required',
@@ -60,6 +93,7 @@ export function summarise(tokens: TokenSet | undefined, state: TokenSummary['sta
     expiresAt: tokens?.expiresAt,
     obtainedAt: tokens?.obtainedAt,
     hasRefreshToken: !!tokens?.refreshToken,
+    refreshExpiresAt: tokens?.refreshToken ? tokens.refreshExpiresAt : undefined,
     tokenType: tokens?.tokenType,
     clientAuthMethod: tokens?.clientAuthMethod,
   };
@@ -81,6 +115,8 @@ export class Connection {
   private reauthorizationReason = 'the stored refresh token was rejected earlier';
   private closed = false;
   private readonly startedAt = Date.now();
+  /** Cancels the pending keep-alive refresh. */
+  private cancelKeepAlive: () => void = () => undefined;
 
   constructor(
     private readonly RED: RED,
@@ -104,6 +140,23 @@ export class Connection {
     this.configError = configError;
     connections.set(node.id, this);
     this.showStatus();
+    this.keepAlive(manager?.tokens);
+  }
+
+  /** The config node's identity in health events (no secret). */
+  get identity(): { id: string; type: string; name: string } {
+    return { id: this.node.id, type: this.type, name: this.label() };
+  }
+
+  /** Schedules the next keep-alive refresh for `tokens` (idle credentials stay alive). */
+  private keepAlive(tokens: TokenSet | undefined, failures = 0): void {
+    this.cancelKeepAlive();
+    if (this.closed || !this.manager) return;
+    this.cancelKeepAlive = scheduleKeepAlive(tokens, this.built?.keepAliveMs, failures, () => {
+      if (this.closed || !this.manager || this.manager.state === 'reauthorization_required') return;
+      // a failure is reported through the events; the next attempt backs off (1 min, doubling, at most 1 h)
+      this.manager.getTokens({ forceRefresh: true }).catch(() => this.keepAlive(this.manager?.tokens, failures + 1));
+    });
   }
 
   private createManager(built: BuiltConfig): TokenManager {
@@ -131,6 +184,7 @@ export class Connection {
         onTokens: (next) => this.persist(next, false),
         onError: (error) => this.onError(error),
         reload: () => this.reload(),
+        onEvent: (event) => publishHealth({ event: event.type, configNode: this.identity, at: event.at, message: event.message, expiresAt: event.expiresAt, refreshExpiresAt: event.refreshExpiresAt, scope: event.scope }),
       },
     });
   }
@@ -158,6 +212,7 @@ export class Connection {
     if (current && current.fingerprint !== this.built.fingerprint && current.savedAt > this.startedAt) return;
     await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
     this.showStatus(tokens);
+    if (!reauthorizationRequired) this.keepAlive(tokens);
   }
 
   private onError(error: OAuth2Error): void {
@@ -227,12 +282,30 @@ export class Connection {
   }
 
   /**
+   * Disconnect: revokes the tokens at the provider (RFC 7009) when it has a revocation endpoint,
+   * then deletes them here, whatever the provider answered.
+   */
+  async disconnect(): Promise<DisconnectOutcome> {
+    this.cancelKeepAlive();
+    const result: RevocationResult = this.manager
+      ? await this.manager.disconnect()
+      : { revoked: [], error: new OAuth2ConfigError(`the configuration is invalid (${this.configError ?? 'unknown problem'}), so the tokens could not be revoked`) };
+    await this.store.remove(this.node.id);
+    this.reauthorizationRequired = false;
+    this.showStatus();
+    const outcome = disconnectOutcome(result, this.manager);
+    publishHealth({ event: 'disconnected', configNode: this.identity, at: Date.now(), message: outcome.message });
+    return outcome;
+  }
+
+  /**
    * Closing (deploy, "Restart Flows", removal): a token request still running is waited for
    * (bounded), so its rotated refresh token is stored before the successor reads the store; past the
    * bound, the successor waits for it before its own first refresh.
    */
   async close(removed: boolean): Promise<void> {
     this.closed = true;
+    this.cancelKeepAlive();
     if (connections.get(this.node.id) === this) connections.delete(this.node.id);
     if (this.manager) {
       const idle = this.manager.idle(HANDOVER_WAIT_MS);
@@ -242,6 +315,7 @@ export class Connection {
       });
       await bounded(idle, CLOSE_WAIT_MS);
     }
+    if (removed && this.built?.revokeOnRemove && this.manager) await within(this.manager.disconnect(), CLOSE_WAIT_MS);
     if (removed) await this.store.remove(this.node.id).catch(() => undefined);
   }
 }

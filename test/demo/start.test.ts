@@ -9,7 +9,7 @@ import { countersUntil, FIXTURE_SECRETS, portAccepts, ROOT, startDemo, type Demo
 
 jest.setTimeout(90_000);
 
-const PACKAGE_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client', 'deployteq-webhook', 'zendesk-chat', 'oauth2-request'];
+const PACKAGE_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client', 'deployteq-webhook', 'zendesk-chat', 'oauth2-request', 'oauth2-health'];
 
 let demo: DemoProcess;
 let editorUrl = '';

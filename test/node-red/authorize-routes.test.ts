@@ -189,7 +189,7 @@ describe('Test button', () => {
     await emptyRuntime();
     const res = await helper.request().post('/oauth2-connectors/deployteq-oauth2/n1/test').send({ settings: { ...settings(), grantType: 'client_credentials', scopes: 'apps.webhook:execute' }, credentials: { clientSecret: SECRET } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, scope: 'apps.webhook:execute', expiresIn: 3600, tokenType: 'Bearer', hasRefreshToken: false, clientAuthMethod: null });
+    expect(res.body).toEqual({ ok: true, scope: 'apps.webhook:execute', expiresIn: 3600, tokenType: 'Bearer', hasRefreshToken: false, refreshExpiresIn: null, clientAuthMethod: null });
   });
 
   test('password grant (Zendesk Chat) and a wrong secret', async () => {
@@ -197,7 +197,12 @@ describe('Test button', () => {
     const zd = { clientId: 'zd-client', host: 'current', subdomain: 'acme', baseUrl: `${sandbox.url}/zendesk`, grantType: 'password', scopes: 'read' };
     const ok = await helper.request().post('/oauth2-connectors/zendesk-chat-oauth2/z1/test').send({ settings: zd, credentials: { clientSecret: 'zd-secret', username: 'agent@acme.test', password: 'agent-pass' } });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ ok: true, scope: 'read', hasRefreshToken: true });
+    expect(ok.body).toMatchObject({ ok: true, scope: 'read', hasRefreshToken: true, refreshExpiresIn: null });
+    // a provider that says how long its refresh tokens live: the Test result shows it (issue #10)
+    sandbox.configure({ refreshTokenLifetime: { zendesk: 30 * 86400 } });
+    const lived = await helper.request().post('/oauth2-connectors/zendesk-chat-oauth2/z1/test').send({ settings: zd, credentials: { clientSecret: 'zd-secret', username: 'agent@acme.test', password: 'agent-pass' } });
+    expect(lived.body.refreshExpiresIn).toBeGreaterThan(30 * 86400 - 5);
+    expect(lived.body.refreshExpiresIn).toBeLessThanOrEqual(30 * 86400);
     const bad = await helper.request().post('/oauth2-connectors/zendesk-chat-oauth2/z1/test').send({ settings: zd, credentials: { clientSecret: 'wrong-secret-value', username: 'agent@acme.test', password: 'agent-pass' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/invalid_client/);

@@ -63,6 +63,10 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   await page.fill('#node-config-input-clientId', 'dt-client');
   await page.fill('#node-config-input-clientSecret', 'dt-secret+%:&/x');
   await page.fill('#node-config-input-scopes', 'apps.webhook:execute offline_access');
+  // the keep-alive and removal settings every config dialog shares (issue #10)
+  await page.fill('#node-config-input-keepAliveHours', '24');
+  expect(await page.isChecked('#node-config-input-revokeOnRemove')).toBe(false);
+  expect(await page.isVisible('#node-config-oauth2-disconnect')).toBe(false);
   const redirect = await page.inputValue('#node-config-oauth2-redirect');
   expect(redirect).toBe(`${runtime.adminUrl}oauth2-connectors/callback`);
 
@@ -111,6 +115,23 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   expect(status.tokens).toMatchObject({ authorized: true, hasRefreshToken: true, scope: 'apps.webhook:execute offline_access' });
   expect(sandbox.counters.tokenRequestsByProviderGrant.deployteq.authorization_code).toBe(1);
   expect(sandbox.counters.tokenRequests).toBe(tokenRequests);
+  expect(await page.evaluate((configId: string) => (window as Any).RED.nodes.node(configId).keepAliveHours, id)).toBe('24');
+
+  // Disconnect (issue #10): reopen the config dialog, confirm, the tokens are gone
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.editor.edit(RED.nodes.node('b0000000000000a1'));
+  });
+  await page.click('#node-input-btn-deployteq-edit');
+  await page.waitForSelector('#node-config-oauth2-status[data-state="authorized"]', { timeout: 15_000 });
+  expect(await page.inputValue('#node-config-input-keepAliveHours')).toBe('24');
+  await page.click('#node-config-oauth2-disconnect');
+  await page.click('#node-config-oauth2-disconnect-confirm');
+  await page.waitForSelector('#node-config-oauth2-status[data-state^="disconnected"]', { timeout: 15_000 });
+  expect(await page.textContent('#node-config-oauth2-status')).toMatch(/Disconnected: the provider has no revocation endpoint; the tokens were deleted here/);
+  expect(await page.isVisible('#node-config-oauth2-disconnect')).toBe(false);
+  const after = (await runtime.admin('GET', `oauth2-connectors/deployteq-oauth2/${id}/status`)).body as Any;
+  expect(after.tokens).toMatchObject({ authorized: false });
 });
 
 test('editor: an authorization URL other than http(s) is never opened (issue #8 item 1)', async () => {

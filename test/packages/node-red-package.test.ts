@@ -34,7 +34,7 @@ it('package.json: the Node-RED versions the tests run, no dependencies, the node
   expect(manifest.name).toBe('node-red-contrib-oauth2-connectors');
   expect(manifest['node-red'].version).toBe('^4.1.0 || ~5.0.0');
   expect(manifest.dependencies ?? {}).toEqual({});
-  expect(Object.keys(manifest['node-red'].nodes).sort()).toEqual(['deployteq-oauth2', 'deployteq-webhook', 'oauth2-client', 'oauth2-request', 'zendesk-chat', 'zendesk-chat-oauth2']);
+  expect(Object.keys(manifest['node-red'].nodes).sort()).toEqual(['deployteq-oauth2', 'deployteq-webhook', 'oauth2-client', 'oauth2-health', 'oauth2-request', 'zendesk-chat', 'zendesk-chat-oauth2']);
   for (const file of Object.values(manifest['node-red'].nodes) as string[]) {
     expect(fs.existsSync(path.join(dir, file))).toBe(true);
     expect(fs.existsSync(path.join(dir, file.replace(/\.js$/, '.html')))).toBe(true);

@@ -44,7 +44,7 @@ it('Node-RED 5 installs the tarball through the palette manager, runs a flow, li
   expect(installed.status).toBe(200);
   expect((installed.body as { name: string; version: string }).name).toBe(pkg.name);
   const sets = await ours();
-  expect(sets.flatMap((s) => s.types).sort()).toEqual(['deployteq-oauth2', 'deployteq-webhook', 'oauth2-client', 'oauth2-request', 'zendesk-chat', 'zendesk-chat-oauth2']);
+  expect(sets.flatMap((s) => s.types).sort()).toEqual(['deployteq-oauth2', 'deployteq-webhook', 'oauth2-client', 'oauth2-health', 'oauth2-request', 'zendesk-chat', 'zendesk-chat-oauth2']);
   const moduleDir = path.join(userDir, 'node_modules', pkg.name);
   expect(fs.lstatSync(moduleDir).isSymbolicLink()).toBe(false);
   expect(Object.keys(JSON.parse(fs.readFileSync(path.join(userDir, 'package.json'), 'utf8')).dependencies)).toContain(pkg.name);

@@ -1,0 +1,85 @@
+import '../lib/hosts/node';
+import { allConnections, type Connection } from './common/connection';
+import { onHealth, type HealthEvent } from './common/health';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+
+const DAY_MS = 24 * 3600_000;
+/** How often the refresh-token expiry of the watched config nodes is looked at. */
+const EXPIRY_CHECK_MS = 3600_000;
+const DEFAULT_WARN_DAYS = 7;
+const PROBLEMS = new Set(['refresh_failed', 'reconnect_needed', 'refresh_token_expiring']);
+
+/**
+ * `oauth2-health`: one message per lifecycle event of the watched config node (or of all of ours):
+ * `obtained`, `refreshed`, `rotated`, `refresh_failed`, `reconnect_needed`, `recovered`,
+ * `disconnected`, and `refresh_token_expiring` once per refresh token when it expires within the
+ * set number of days. msg.topic is the event; msg.payload says which config node, when and what,
+ * and never carries a secret.
+ */
+export = function (RED: RED): void {
+  RED.nodes.registerType('oauth2-health', function (this: RedNode, def: NodeDefinition) {
+    RED.nodes.createNode(this, def);
+    const node: RedNode & { send(msg: NodeMessage): void } = this as RedNode & { send(msg: NodeMessage): void };
+    const watched = typeof def.configNode === 'string' ? def.configNode : '';
+    const warnDays = Number(def.warnDays);
+    const warnMs = (Number.isFinite(warnDays) && warnDays >= 0 ? warnDays : DEFAULT_WARN_DAYS) * DAY_MS;
+    const include = new Set(typeof def.events === 'string' && def.events.trim() ? def.events.split(/[\s,]+/).filter(Boolean) : []);
+    /** config node id → the refresh-token expiry already warned about. */
+    const warned = new Map<string, number>();
+    const watches = (id: string) => !watched || watched === id;
+
+    const emit = (event: HealthEvent) => {
+      if (!watches(event.configNode.id) || (include.size && !include.has(event.event))) return;
+      const payload = {
+        event: event.event,
+        configNode: event.configNode,
+        at: new Date(event.at).toISOString(),
+        message: event.message,
+        ...(event.expiresAt !== undefined ? { expiresAt: new Date(event.expiresAt).toISOString() } : {}),
+        ...(event.refreshExpiresAt !== undefined ? { refreshExpiresAt: new Date(event.refreshExpiresAt).toISOString() } : {}),
+        ...(event.scope !== undefined ? { scope: event.scope } : {}),
+      };
+      node.send({ topic: event.event, payload });
+      const problem = PROBLEMS.has(event.event);
+      node.status({ fill: problem ? 'red' : 'green', shape: problem ? 'ring' : 'dot', text: `${event.configNode.name}: ${event.event.replace(/_/g, ' ')}` });
+    };
+
+    const checkExpiry = (connection: Connection) => {
+      const { id } = connection.identity;
+      if (!watches(id)) return;
+      const summary = connection.summary();
+      const at = summary.refreshExpiresAt;
+      if (at === undefined || summary.state === 'reauthorization_required' || at - Date.now() > warnMs || warned.get(id) === at) return;
+      warned.set(id, at);
+      const days = Math.max(0, (at - Date.now()) / DAY_MS);
+      emit({
+        event: 'refresh_token_expiring',
+        configNode: connection.identity,
+        at: Date.now(),
+        refreshExpiresAt: at,
+        message: at <= Date.now()
+          ? 'the refresh token has expired: authorize again'
+          : `the refresh token expires in ${days < 1 ? `${Math.max(1, Math.round(days * 24))} h` : `${Math.round(days)} days`} (${new Date(at).toISOString()}): authorize again before then, or let keep-alive refresh it if the provider renews it`,
+      });
+    };
+    const checkAll = () => allConnections().forEach(checkExpiry);
+
+    const stop = onHealth((event) => {
+      emit(event);
+      // new tokens may carry a new refresh-token expiry
+      const connection = allConnections().find((c) => c.identity.id === event.configNode.id);
+      if (connection) checkExpiry(connection);
+    });
+    // config nodes start before and after this one: look once they all have
+    const first = setTimeout(checkAll, 1000);
+    const timer = setInterval(checkAll, EXPIRY_CHECK_MS);
+    first.unref();
+    timer.unref();
+    node.on('close', (_removed, done) => {
+      stop();
+      clearTimeout(first);
+      clearInterval(timer);
+      done();
+    });
+  });
+};
