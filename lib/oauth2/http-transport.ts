@@ -15,47 +15,78 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 64 }),
 };
 
+/** The answer's headers as single strings: Node's own object, unless `set-cookie` (an array) is there. */
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
 
-export const httpTransport: Transport = (request) =>
-  new Promise((resolve, reject) => {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      reject(new TypeError('Invalid URL'));
+/** The request's time limit passed: `code` 'timeout' tells the engine so. */
+class TransportTimeout extends Error {
+  readonly code = 'timeout';
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
+}
+
+const SCHEME = /^(https?):\/\//i;
+
+function send(request: Parameters<Transport>[0]): Promise<Awaited<ReturnType<Transport>>> {
+  return new Promise((resolve, reject) => {
+    // Node's client parses the URL itself: only the scheme is read here, and a URL with a user
+    // name or password (rare, always refused) is found by parsing only when it could have one
+    const scheme = SCHEME.exec(request.url)?.[1]?.toLowerCase();
+    if (!scheme) {
+      let protocol = 'unknown';
+      try {
+        protocol = new URL(request.url).protocol;
+      } catch {
+        reject(new TypeError('Invalid URL'));
+        return;
+      }
+      reject(new TypeError(`unsupported protocol ${protocol}`));
       return;
     }
-    const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-    if (!client) {
-      reject(new TypeError(`unsupported protocol ${url.protocol}`));
-      return;
+    if (request.url.includes('@')) {
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        reject(new TypeError('Invalid URL'));
+        return;
+      }
+      if (url.username || url.password) {
+        reject(new TypeError('a URL with a user name or password is refused'));
+        return;
+      }
     }
-    if (url.username || url.password) {
-      reject(new TypeError('a URL with a user name or password is refused'));
-      return;
-    }
+    const client = scheme === 'https' ? https : http;
     const limit = request.maxResponseBytes ?? Infinity;
-    const body = request.body === undefined ? undefined : typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-    const headers: Record<string, string> = { ...request.headers };
-    if (body) headers['content-length'] = String(body.length);
-    const req = client.request(url, { method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: request.signal });
+    const { body } = request;
+    // Node sets Content-Length from the body passed to end(); a caller's own framing headers are replaced
+    let headers = request.headers;
+    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
+      headers = { ...headers };
+      delete headers['content-length'];
+      delete headers['transfer-encoding'];
+    }
     let settled = false;
+    let cancel: (() => void) | undefined;
+    let req: http.ClientRequest;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      cancel?.();
       req.destroy();
       reject(error);
     };
-    req.once('error', fail);
-    req.once('response', (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       const status = res.statusCode ?? 0;
       const responseHeaders = flattenHeaders(res.headers);
       if (declaredTooLarge(responseHeaders['content-length'], limit)) {
@@ -63,27 +94,48 @@ export const httpTransport: Transport = (request) =>
         fail(new ResponseTooLarge(status, limit));
         return;
       }
-      const chunks: Buffer[] = [];
+      let first: Buffer | undefined;
+      let more: Buffer[] | undefined;
       let total = 0;
       res.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > limit) {
-          chunks.length = 0;
+          first = undefined;
+          more = undefined;
           res.destroy();
           fail(new ResponseTooLarge(status, limit));
           return;
         }
-        chunks.push(chunk);
+        if (!first) first = chunk;
+        else (more ??= [first]).push(chunk);
       });
+      // a connection that closes before the answer is complete ends in 'error' (ECONNRESET), not 'end'
       res.once('error', fail);
       res.once('end', () => {
         if (settled) return;
         settled = true;
-        resolve({ status, headers: responseHeaders, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) });
+        cancel?.();
+        resolve({ status, headers: responseHeaders, body: more ? Buffer.concat(more, total) : (first ?? Buffer.alloc(0)) });
       });
-      res.once('close', () => {
-        if (!res.complete) fail(new Error('the connection closed before the answer was complete'));
-      });
-    });
-    req.end(body);
+    };
+    try {
+      req = client.request(request.url, { method: request.method, headers, agent: agents[`${scheme}:` as 'http:' | 'https:'], signal: request.signal }, onResponse);
+    } catch (error) {
+      reject(error instanceof TypeError && /Invalid URL/i.test(error.message) ? new TypeError('Invalid URL') : error);
+      return;
+    }
+    // the whole exchange (connect, send, answer, body) within timeoutMs
+    if (request.timeoutMs !== undefined && request.timeoutMs > 0) {
+      const ms = request.timeoutMs;
+      const timer = setTimeout(() => fail(new TransportTimeout(ms)), ms);
+      cancel = () => clearTimeout(timer);
+    }
+    req.once('error', fail);
+    if (body === undefined) req.end();
+    else if (typeof body === 'string') req.end(body, 'utf8');
+    else req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });
+}
+
+/** Node's `http`/`https` clients, keep-alive, the time limit enforced here (`timesRequests`). */
+export const httpTransport: Transport = Object.assign(send, { timesRequests: true });

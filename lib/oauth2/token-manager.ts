@@ -9,7 +9,7 @@ import { refreshTokenRefused } from './refresh-policy';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
 import { transportOf, within } from './host';
-import { resolveRetry, sendWithRetry } from './transport';
+import { resolveRetry, sendWithRetry, type SendOptions } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -123,11 +123,18 @@ export class TokenManager {
   private backoffStreak = 0;
   /** A refresh failed or reconnecting became necessary: the next good token set is a recovery. */
   private failing = false;
+  /** The last API URL that passed the URL policy. */
+  private lastApiUrl: string | undefined;
+  /** The API calls' send options (from the configuration and transport), made on the first call. */
+  private apiSendOptions: SendOptions | undefined;
+  /** The API answers' byte limit. */
+  private readonly apiMaxBytes: number;
 
   constructor(private readonly options: TokenManagerOptions) {
     validateConfig(options.config);
     this.now = options.now ?? Date.now;
     this.skewMs = options.refreshSkewMs ?? 60_000;
+    this.apiMaxBytes = options.config.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES;
     this.current = options.tokens ? { ...options.tokens } : undefined;
     this.clientAuth.learned = this.current?.clientAuthMethod;
     const { client } = options.config;
@@ -224,19 +231,53 @@ export class TokenManager {
 
   /** The headers that carry the token on an API call (never the URL). */
   authorizationHeaders(tokens: TokenSet): Record<string, string> {
+    const [name, value] = this.authorization(tokens);
+    return { [name]: value };
+  }
+
+  /** The header (lower-case name, value) that carries the token. */
+  private authorization(tokens: TokenSet): [string, string] {
     const placement = this.options.config.tokenPlacement ?? {};
     const prefix = placement.prefix ?? 'Bearer';
-    return { [(placement.headerName || 'Authorization').toLowerCase()]: prefix ? `${prefix} ${tokens.accessToken}` : tokens.accessToken };
+    return [(placement.headerName || 'Authorization').toLowerCase(), prefix ? `${prefix} ${tokens.accessToken}` : tokens.accessToken];
   }
 
   /**
    * An authenticated API call: proactive refresh before sending, one refresh and one retry when the
    * response says the token was rejected, bounded retries on 429/503 with `Retry-After`.
    */
-  async fetch(request: ApiRequest): Promise<TransportResponse> {
-    checkEndpointUrl(request.url, 'The API URL', { allowHttpHosts: this.options.config.allowHttpHosts });
-    let tokens = await this.getTokens();
-    let response = await this.send(request, tokens);
+  fetch(request: ApiRequest): Promise<TransportResponse> {
+    // the policy's answer for a URL does not change: checked once per new URL (the last one kept)
+    if (request.url !== this.lastApiUrl) {
+      try {
+        checkEndpointUrl(request.url, 'The API URL', { allowHttpHosts: this.options.config.allowHttpHosts });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.lastApiUrl = request.url;
+    }
+    const tokens = this.validTokens();
+    if (!tokens) return this.fetchWith(request, undefined);
+    // the hot path: a valid token, one request, an answer that does not reject it (no extra async step)
+    let sent: Promise<TransportResponse>;
+    try {
+      sent = this.send(request, tokens);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return sent.then((response) => {
+      if (!this.rejectsToken(response)) {
+        this.backoffStreak = 0;
+        return response;
+      }
+      return this.fetchWith(request, { tokens, response });
+    });
+  }
+
+  /** `fetch` after a token request, or after the API rejected `first.tokens`. */
+  private async fetchWith(request: ApiRequest, first: { tokens: TokenSet; response: TransportResponse } | undefined): Promise<TransportResponse> {
+    let tokens = first?.tokens ?? (await this.getTokens());
+    let response = first?.response ?? (await this.send(request, tokens));
     if (!this.rejectsToken(response)) {
       this.backoffStreak = 0;
       return response;
@@ -279,20 +320,42 @@ export class TokenManager {
   }
 
   private send(request: ApiRequest, tokens: TokenSet): Promise<TransportResponse> {
-    const headers = { ...lowerKeys(request.headers), ...this.authorizationHeaders(tokens) };
+    const headers = lowerKeys(request.headers);
+    const [name, value] = this.authorization(tokens);
+    headers[name] = value;
+    const options = this.apiOptions(request.signal);
     return sendWithRetry(
-      { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.options.config.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES },
-      {
-        transport: transportOf(this.options.transport),
-        timeoutMs: this.options.config.timeoutMs ?? 30_000,
-        retry: resolveRetry(this.options.config.retry),
+      { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.apiMaxBytes, signal: request.signal, timeoutMs: options.timeoutMs },
+      options,
+    );
+  }
+
+  /**
+   * The send options of API calls. They depend only on the configuration and the transport (looked
+   * up each time: a host may install its default after this manager was made), so they are kept.
+   */
+  private apiOptions(signal: AbortSignal | undefined): SendOptions {
+    const transport = transportOf(this.options.transport);
+    let options = this.apiSendOptions;
+    if (!options || options.transport !== transport) {
+      const { config } = this.options;
+      options = this.apiSendOptions = {
+        transport,
+        timeoutMs: config.timeoutMs ?? 30_000,
+        retry: resolveRetry(config.retry),
         retryStatuses: this.options.apiRetryStatuses ?? [429, 503],
         phase: 'api',
         redactor: this.redactor,
-        signal: request.signal,
         sleep: this.options.sleep,
-      },
-    );
+      };
+    }
+    return signal ? { ...options, signal } : options;
+  }
+
+  /** The current tokens when they can be used as they are (no token request needed), else undefined. */
+  private validTokens(): TokenSet | undefined {
+    const tokens = this.current;
+    return !this.reauthorization && tokens && !this.isStale(tokens) ? tokens : undefined;
   }
 
   private isStale(tokens: TokenSet): boolean {

@@ -167,8 +167,16 @@ async function requestTokenWith(
   });
 }
 
+/** A copy of `headers` with lower-case names. */
 export function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const out: Record<string, string> = {};
+  if (headers) {
+    for (const name of Object.keys(headers)) {
+      const lower = name.toLowerCase();
+      if (lower !== '__proto__') out[lower] = headers[name];
+    }
+  }
+  return out;
 }
 
 export function scopeParam(config: OAuth2Config): Record<string, string> {

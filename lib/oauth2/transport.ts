@@ -60,10 +60,37 @@ export function resolveRetry(policy: RetryPolicy | undefined): Required<RetryPol
 
 
 /**
- * One request with a timeout; network failures become `OAuth2TransportError`. A plain controller
- * with a cleared timer costs less per request than `AbortSignal.timeout()` on a hot path.
+ * One request with a timeout; network failures become `OAuth2TransportError`. A transport that
+ * times requests itself (`timesRequests`) gets the limit and no signal of ours: no controller and
+ * no timer. Otherwise a plain controller with a cleared timer (cheaper per request than
+ * `AbortSignal.timeout()`).
  */
-async function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+function sendOnce(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+  if (!options.transport.timesRequests) return sendOnceTimed(request, options);
+  return sendDirect(request, options).then(
+    (response) => checkedSize(response, request, options),
+    (cause) => {
+      throw transportFailure(cause, request, options, false);
+    },
+  );
+}
+
+/** Calls a transport that times requests itself; a synchronous throw becomes a rejection. */
+function sendDirect(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+  try {
+    return options.transport(request.signal === options.signal && request.timeoutMs === options.timeoutMs ? request : { ...request, signal: options.signal, timeoutMs: options.timeoutMs });
+  } catch (cause) {
+    return Promise.reject(cause);
+  }
+}
+
+function checkedSize(response: TransportResponse, request: TransportRequest, options: SendOptions): TransportResponse {
+  const limit = request.maxResponseBytes;
+  if (limit !== undefined && response.body.length > limit) throw transportFailure(new ResponseTooLarge(response.status, limit), request, options, false);
+  return response;
+}
+
+async function sendOnceTimed(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
   const controller = new AbortController();
   let timedOut = false;
   // with host timers the engine aborts a request itself; otherwise the transport times it (timeoutMs)
@@ -117,13 +144,27 @@ function transportFailure(cause: unknown, request: TransportRequest, options: Se
  * Sends a request, retrying (bounded) the statuses in `retryStatuses` after `Retry-After` or an
  * exponential back-off. Returns the last response; never loops more than `maxRetries` times.
  */
-export async function sendWithRetry(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+export function sendWithRetry(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+  if (!options.transport.timesRequests) return sendOnce(request, options).then((response) => retry(request, options, response));
+  // the hot path: one step from the transport's answer to ours (size checked, retry decided)
+  return sendDirect(request, options).then(
+    (response) => {
+      checkedSize(response, request, options);
+      return options.retry.maxRetries > 0 && options.retryStatuses.includes(response.status) ? retry(request, options, response) : response;
+    },
+    (cause) => {
+      throw transportFailure(cause, request, options, false);
+    },
+  );
+}
+
+async function retry(request: TransportRequest, options: SendOptions, response: TransportResponse): Promise<TransportResponse> {
   const sleep = options.sleep ?? ((ms: number) => engineHost().sleep(ms));
   for (let attempt = 0; ; attempt++) {
-    const response = await sendOnce(request, options);
     if (!options.retryStatuses.includes(response.status) || attempt >= options.retry.maxRetries) return response;
     const asked = retryAfterMs(response.headers['retry-after']);
     if (asked !== undefined && asked > options.retry.maxDelayMs) return response;
     await sleep(asked ?? options.retry.baseDelayMs * 2 ** attempt);
+    response = await sendOnce(request, options);
   }
 }

@@ -184,5 +184,9 @@ export interface TransportResponse {
   body: Buffer;
 }
 
-/** Sends one HTTP request. The default uses the global `fetch`; hosts may pass their own. */
-export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+/**
+ * Sends one HTTP request. Hosts install a default (Node: `node:http`); callers may pass their own.
+ * A transport with `timesRequests` enforces `timeoutMs` itself (failing with an error whose `code`
+ * is `'timeout'`), so the engine adds no abort signal or timer of its own on the hot path.
+ */
+export type Transport = ((request: TransportRequest) => Promise<TransportResponse>) & { timesRequests?: boolean };

@@ -1,5 +1,6 @@
 /** Calling a Deployteq webhook with the Bearer token, and where that token may go. */
 import { hostMatches, isLoopbackHost, OAuth2UrlRefusedError } from '../../oauth2/urls';
+import type { TransportResponse } from '../../oauth2/types';
 import { jsonOrThrow, requireHttpUrl, type AuthorizedFetch } from '../http-json';
 import { DEPLOYTEQ, DEPLOYTEQ_DEFAULT_AUTH_BASE_URL } from './description';
 
@@ -48,6 +49,21 @@ export function checkDeployteqWebhookUrl(endpoint: string, policy: DeployteqWebh
   return url;
 }
 
+/** Endpoints (with the policy they passed under) already checked: the answer does not change. */
+const allowedUrls = new Map<string, string>();
+const ALLOWED_URLS_MAX = 256;
+
+/** `checkDeployteqWebhookUrl` as a string, remembered for the endpoints and policies seen last. */
+function allowedWebhookUrl(endpoint: string, policy: DeployteqWebhookPolicy): string {
+  const key = `${endpoint}\n${policy.authBaseUrl ?? ''}\n${policy.configuredEndpoint ?? ''}\n${policy.allowedHosts ? policy.allowedHosts.join(',') : '\u0000'}`;
+  const known = allowedUrls.get(key);
+  if (known !== undefined) return known;
+  const url = checkDeployteqWebhookUrl(endpoint, policy).toString();
+  if (allowedUrls.size >= ALLOWED_URLS_MAX) allowedUrls.clear();
+  allowedUrls.set(key, url);
+  return url;
+}
+
 export interface WebhookResult {
   status: number;
   headers: Record<string, string>;
@@ -58,23 +74,28 @@ export interface WebhookResult {
  * POSTs a JSON body (one object, or an array the webhook loops over) to a Deployteq webhook with
  * the Bearer token. Any 2xx is success; errors carry Deployteq's message.
  */
-export async function triggerDeployteqWebhook(
+export function triggerDeployteqWebhook(
   client: AuthorizedFetch,
   endpoint: string,
   body: unknown,
   options: DeployteqWebhookPolicy & { signal?: AbortSignal } = {},
 ): Promise<WebhookResult> {
-  const url = checkDeployteqWebhookUrl(endpoint, options);
-  const { signal } = options;
-  if (body === undefined || body === null || typeof body !== 'object') {
-    throw new TypeError('The webhook body must be a JSON object or an array of objects');
+  let sent: Promise<TransportResponse>;
+  try {
+    const url = allowedWebhookUrl(endpoint, options);
+    if (body === undefined || body === null || typeof body !== 'object') {
+      throw new TypeError('The webhook body must be a JSON object or an array of objects');
+    }
+    sent = client.fetch({
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const response = await client.fetch({
-    url: url.toString(),
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    signal,
-  });
-  return { status: response.status, headers: response.headers, body: jsonOrThrow('Deployteq', response, client) };
+  // one step from the answer to the result (a hot path: no async function around it)
+  return sent.then((response) => ({ status: response.status, headers: response.headers, body: jsonOrThrow('Deployteq', response, client) }));
 }
