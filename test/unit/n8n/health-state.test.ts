@@ -173,6 +173,17 @@ describe('sign-in credential (oAuth2Api, authorization code)', () => {
     expect(r.events).toEqual([expect.objectContaining({ event: 'recovered', previousStatus: 'refresh_token_expiring', reason: 'refresh_token_expiring' })]);
   });
 
+  it('a warned refresh token is not warned about again after an interruption (a failed request, then recovered)', () => {
+    const settings: Settings = { ...defaults, mode: 'everyPoll' };
+    const same = fresh(1, { refresh_token_expires_in: 2 * 86400, expires_in: 3600 });
+    let r = poll({}, same, T0, settings, () => ({ outcome: { kind: 'ok' }, after: same }));
+    expect(r.events.map((e) => e.event)).toEqual(['refresh_token_expiring']);
+    r = poll(r.memory, same, T0 + 60_000, settings, () => ({ outcome: { kind: 'failed', error: { code: 'invalid_client' } } }));
+    expect(r.events.map((e) => e.event)).toEqual(['token_request_failed']);
+    r = poll(r.memory, same, T0 + 120_000, settings, () => ({ outcome: { kind: 'ok' }, after: same }));
+    expect(r.events).toEqual([expect.objectContaining({ event: 'recovered', status: 'refresh_token_expiring', previousStatus: 'token_request_failed' })]);
+  });
+
   it('the refresh token\'s age counts from the stored response time when it is earlier than when the trigger first saw it', () => {
     const issued = T0 - 6 * DAY_MS;
     const snap = fresh(1, { refresh_token_expires_in: 10 * 86400, expires_in: 3600, n8n_expires_at: issued + 3600_000 });
