@@ -1,0 +1,201 @@
+import { createHash, randomBytes } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeCredentialDescription,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { Redactor } from '../../lib/oauth2/redact';
+import { addCredentialSecrets } from '../shared/credential-redactor';
+import { assess, messageOf, planCheck, track, transition, type Assessment, type EventDraft, type Memory, type Outcome, type Settings } from './health';
+import { isWatched, OAUTH2_CREDENTIALS, PREAUTH_CREDENTIALS, snapshotOf, type WatchedCredential } from './snapshot';
+import { runTokenCheck } from './token-check';
+
+interface HealthStaticData {
+	/** Random, per trigger: fingerprints of tokens and data are salted with it. */
+	salt?: string;
+	health?: Memory;
+}
+
+const credentials: INodeCredentialDescription[] = [...OAUTH2_CREDENTIALS, ...PREAUTH_CREDENTIALS].map((name) => ({
+	name,
+	required: true,
+	displayOptions: { show: { authentication: [name] } },
+}));
+
+/** The current status as an event, for a test run's one item. */
+function statusDraft(assessment: Assessment): EventDraft {
+	const event = assessment.status === 'healthy' ? 'recovered' : assessment.status;
+	return {
+		event,
+		status: assessment.status,
+		reason: assessment.reason,
+		...(assessment.error ? { error: assessment.error } : {}),
+		...(assessment.refreshExpiresAt !== undefined ? { refreshTokenExpiresAt: assessment.refreshExpiresAt } : {}),
+	};
+}
+
+function iso(ms: number | undefined): string | undefined {
+	return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+export class OAuth2CredentialHealthTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OAuth2 Credential Health Trigger',
+		name: 'oAuth2CredentialHealthTrigger',
+		icon: { light: 'file:oauth2Health.svg', dark: 'file:oauth2Health.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Health of " + $parameter["authentication"] }}',
+		description:
+			'Starts the workflow when an OAuth2 credential needs reconnecting, its refresh token is about to expire, its token request fails, or it works again',
+		defaults: { name: 'OAuth2 Credential Health Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials,
+		properties: [
+			{
+				displayName: 'Credential Type',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'Advanced OAuth2 API', value: 'advancedOAuth2Api' },
+					{ name: 'Deployteq OAuth2 API', value: 'deployteqOAuth2Api' },
+					{ name: 'Zendesk Chat OAuth2 API', value: 'zendeskChatOAuth2Api' },
+					{ name: 'Zendesk Chat Password OAuth2 API', value: 'zendeskChatPasswordOAuth2Api' },
+				],
+				default: 'deployteqOAuth2Api',
+				description: 'The type of the credential to watch',
+			},
+			{
+				displayName: 'Check',
+				name: 'check',
+				type: 'options',
+				options: [
+					{
+						name: 'Every Poll',
+						value: 'everyPoll',
+						description:
+							'One token request at every poll: a refresh (saved by n8n), a new client-credentials token, or the credential\'s grant. Finds a revoked sign-in or a changed secret at once.',
+					},
+					{
+						name: 'Stored Data Only',
+						value: 'stored',
+						description:
+							'No token requests (except Keep Alive): finds a missing sign-in and an expiring or expired refresh token from what n8n stored',
+					},
+					{
+						name: 'When the Token Has Expired',
+						value: 'whenExpired',
+						description:
+							'Makes the token request n8n would make at the next use now: refreshes an expired access token, fetches a token when none is stored. Finds a refused refresh token or a wrong secret within one token lifetime.',
+					},
+				],
+				default: 'whenExpired',
+			},
+			{
+				displayName: 'Warn Days Before Refresh Token Expiry',
+				name: 'warnDays',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 7,
+				description:
+					'Emits "refresh_token_expiring" once the refresh token expires within this many days (when the provider sends refresh_token_expires_in). Keep Alive refreshes within the same window: keep it shorter than the provider\'s refresh-token lifetime, or every poll refreshes.',
+			},
+			{
+				displayName: 'Keep Alive',
+				name: 'keepAlive',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the poll refreshes the token when the refresh token expires within the warning window, or when the keep-alive interval has passed since the last token, so an idle credential stays connected without any workflow using it',
+			},
+			{
+				displayName: 'Keep Alive Interval (Hours)',
+				name: 'keepAliveIntervalHours',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description:
+					'Also get a new token when this many hours have passed since the last one, for providers that revoke idle refresh tokens. 0 refreshes only before the refresh token expires.',
+				displayOptions: { show: { keepAlive: [true] } },
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const type = this.getNodeParameter('authentication', 'deployteqOAuth2Api') as string;
+		if (!isWatched(type)) throw new NodeOperationError(this.getNode(), `Unknown credential type "${type}"`);
+		const settings: Settings = {
+			mode: this.getNodeParameter('check', 'whenExpired') as Settings['mode'],
+			warnDays: Math.max(0, Number(this.getNodeParameter('warnDays', 7)) || 0),
+			keepAlive: this.getNodeParameter('keepAlive', false) === true,
+			keepAliveIntervalHours: Math.max(0, Number(this.getNodeParameter('keepAliveIntervalHours', 0)) || 0),
+		};
+		const manual = this.getMode() === 'manual';
+		const staticData = this.getWorkflowStaticData('node') as HealthStaticData;
+		const salt = staticData.salt ?? randomBytes(16).toString('hex');
+		const fp = (value: string) => createHash('sha256').update(`${salt}\u0000${value}`).digest('hex').slice(0, 16);
+		const reference = this.getNode().credentials?.[type];
+		const key = `${type}:${reference?.id ?? ''}`;
+		let memory: Memory = staticData.health?.key === key ? { ...staticData.health } : { key };
+
+		const now = Date.now();
+		const data = await this.getCredentials<ICredentialDataDecryptedObject>(type);
+		let snap = snapshotOf(type, data, fp);
+		memory = track(memory, snap, now);
+		const plan = planCheck(memory, snap, settings, now);
+		let outcome: Outcome = { kind: 'none' };
+		let redactorData = data;
+		if (plan.request) {
+			const result = await runTokenCheck(this, type as WatchedCredential, plan.request, data, memory);
+			outcome = result.outcome;
+			if (result.clientAuth) memory = { ...memory, clientAuth: result.clientAuth };
+			if (outcome.kind === 'ok' && plan.request !== 'grant') {
+				// n8n saved the new token: judge what is stored now
+				redactorData = await this.getCredentials<ICredentialDataDecryptedObject>(type);
+				snap = snapshotOf(type, redactorData, fp);
+				memory = track(memory, snap, now);
+			}
+		}
+		const assessment = assess(memory, snap, outcome, settings, now);
+		const { memory: next, events } = transition(memory, assessment, snap, plan.request, outcome, now);
+
+		const redactor = addCredentialSecrets(addCredentialSecrets(new Redactor(), data), redactorData);
+		const item = (draft: EventDraft, event: string = draft.event): INodeExecutionData => {
+			const json: IDataObject = {
+				event,
+				status: draft.status,
+				...(draft.previousStatus ? { previousStatus: draft.previousStatus } : {}),
+				reason: draft.reason,
+				// fixed texts, codes and dates only; redacted all the same
+				message: redactor.redact(messageOf(draft, settings, now)),
+				credential: { id: reference?.id ?? null, name: reference?.name ?? null, type },
+				checkedAt: iso(now),
+				tokenRequest: plan.request ?? 'none',
+				...(plan.why ? { tokenRequestReason: plan.why } : {}),
+			};
+			if (draft.error && (draft.error.code || draft.error.httpStatus)) json.error = { ...draft.error };
+			if (draft.refreshTokenExpiresAt !== undefined) json.refreshTokenExpiresAt = iso(draft.refreshTokenExpiresAt);
+			if (draft.problemSince !== undefined) json.problemSince = iso(draft.problemSince);
+			return { json };
+		};
+
+		if (manual) {
+			// a test run ("Fetch Test Event") shows the current status and remembers nothing
+			const current = statusDraft(assessment);
+			const shown = item(current, 'status');
+			if (assessment.status === 'healthy') shown.json.message = 'The credential looks healthy.';
+			return [[shown]];
+		}
+		staticData.salt = salt;
+		staticData.health = JSON.parse(JSON.stringify(next)) as Memory;
+		return events.length ? [events.map((draft) => item(draft, draft.event))] : null;
+	}
+}

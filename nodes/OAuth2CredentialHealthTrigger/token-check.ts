@@ -1,0 +1,151 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions } from 'n8n-workflow';
+
+import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
+import type { EngineGrant } from '../../credentials/shared/engine-token';
+import { n8nTransport } from '../../credentials/shared/n8n-transport';
+import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
+import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
+import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
+import { Redactor } from '../../lib/oauth2/redact';
+import { isClientAuthFailure, type TokenRequestContext } from '../../lib/oauth2/token-request';
+import type { ConcreteClientAuthMethod, OAuth2Config } from '../../lib/oauth2/types';
+import { zendeskChatOAuth2Config } from '../../lib/providers/zendesk-chat';
+import type { ErrorInfo, Memory, Outcome, TokenRequestKind } from './health';
+import { safeCode } from './health';
+import type { WatchedCredential } from './snapshot';
+
+const TRANSIENT_CODES = new Set(['temporarily_unavailable', 'server_error', 'slow_down', 'timeout', 'network_error', 'response_too_large']);
+const TRANSIENT_STATUSES = new Set([408, 425, 429]);
+
+function transientStatus(status: number | undefined): boolean {
+	return status !== undefined && (status >= 500 || TRANSIENT_STATUSES.has(status));
+}
+
+function numberOf(value: unknown): number | undefined {
+	const n = typeof value === 'string' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function info(code: unknown, status?: number): ErrorInfo {
+	const safe = safeCode(code);
+	return { ...(safe ? { code: safe } : {}), ...(status !== undefined ? { httpStatus: status } : {}) };
+}
+
+/**
+ * What a failed n8n refresh or client-credentials fetch (`helpers.refreshOAuth2Token`) means. n8n
+ * 2.41 throws: "needs to be reconnected" (`failure.cause: 'credential-invalid'`) for `invalid_grant`;
+ * a plain Error when there is no refresh token; "OAuth credentials not connected"; the OAuth2
+ * client's AuthError (`body.error`) for other OAuth errors; ResponseError (`status`) for other
+ * 3xx/4xx; axios errors for 5xx and network failures. A refused refresh (`invalid_grant`, or
+ * `invalid_request`, which some servers answer for revoked tokens) needs a reconnect; other OAuth
+ * errors and 4xx are failed token requests; 5xx, 408, 425, 429 and network errors are transient.
+ */
+export function classifyN8nError(error: unknown, request: TokenRequestKind): Outcome {
+	const e = (error ?? {}) as { message?: unknown; failure?: { cause?: unknown }; body?: unknown; status?: unknown; response?: { status?: unknown }; httpCode?: unknown; code?: unknown };
+	const message = typeof e.message === 'string' ? e.message : String(error);
+	if (e.failure?.cause === 'credential-invalid' || /needs to be reconnected/i.test(message)) return { kind: 'refused', error: info('invalid_grant') };
+	if (/no refresh token is available|credentials not connected/i.test(message)) return { kind: 'refused', error: info('reauthorization_required') };
+	const status = numberOf(e.status) ?? numberOf(e.response?.status) ?? numberOf(e.httpCode);
+	const body = e.body && typeof e.body === 'object' ? (e.body as { error?: unknown }) : undefined;
+	const oauthCode = typeof body?.error === 'string' ? body.error : undefined;
+	if (oauthCode) {
+		if (oauthCode === 'invalid_grant' || (request === 'refresh' && oauthCode === 'invalid_request')) return { kind: 'refused', error: info(oauthCode, status) };
+		if (TRANSIENT_CODES.has(oauthCode) || transientStatus(status)) return { kind: 'transient', error: info(oauthCode, status) };
+		return { kind: 'failed', error: info(oauthCode, status) };
+	}
+	if (status !== undefined) {
+		if (transientStatus(status)) return { kind: 'transient', error: info('http_error', status) };
+		if (status >= 300) return { kind: 'failed', error: info('http_error', status) };
+	}
+	return { kind: 'transient', error: info(typeof e.code === 'string' ? e.code : 'network_error') };
+}
+
+/** What a failed engine grant means: transport failures, 5xx, 408/425/429 and "try later" codes are transient; the rest failed. */
+export function classifyEngineError(error: unknown): Outcome {
+	if (error instanceof OAuth2Error) {
+		const transient = error instanceof OAuth2TransportError || error.retryable || TRANSIENT_CODES.has(error.code) || transientStatus(error.status);
+		return { kind: transient ? 'transient' : 'failed', error: info(error.code, error.status) };
+	}
+	// an unknown client authentication method, an unknown scope: the credential's settings
+	return { kind: 'failed', error: info('config_error') };
+}
+
+/** The engine configuration and grant of an engine (preAuthentication) credential, as its `preAuthentication` builds them. */
+export function engineSetup(type: WatchedCredential, data: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
+	if (type === 'advancedOAuth2Api') return { config: advancedOAuth2Config(data), grant: advancedGrant(data) };
+	const config = zendeskChatOAuth2Config({
+		subdomain: String(data.subdomain ?? '').trim() || undefined,
+		host: data.host === 'legacy' ? 'legacy' : 'current',
+		baseUrl: String(data.baseUrl ?? '').trim() || undefined,
+		clientId: String(data.clientId ?? ''),
+		clientSecret: String(data.clientSecret ?? ''),
+		scopes: (data.scopes as string[] | undefined) ?? ['read'],
+	});
+	return { config, grant: { type: 'password', username: String(data.username ?? ''), password: String(data.password ?? '') } };
+}
+
+/**
+ * The one client authentication method this poll uses: the configured one, or for `auto` the method
+ * the credential (or an earlier check) settled on, else the next candidate not refused yet, so a
+ * search costs one token request per poll.
+ */
+export function pickClientAuth(config: OAuth2Config, learned: string | undefined, tried: readonly string[] = []): { method: ConcreteClientAuthMethod; candidates: ConcreteClientAuthMethod[] } {
+	const candidates = clientAuthCandidates(config.client);
+	if ((config.client.method ?? 'auto') !== 'auto') return { method: candidates[0], candidates };
+	const known = candidates.find((m) => m === learned);
+	if (known) return { method: known, candidates };
+	return { method: candidates.find((m) => !tried.includes(m)) ?? candidates[0], candidates };
+}
+
+export interface TokenCheckResult {
+	outcome: Outcome;
+	/** New `auto` client authentication memory (engine credentials). */
+	clientAuth?: Memory['clientAuth'];
+}
+
+/**
+ * One token request for the check, never more:
+ * - `refresh` / `token` (oAuth2Api children): n8n's `helpers.refreshOAuth2Token`, which refreshes
+ *   (or fetches a client-credentials token) under n8n's per-credential lock and saves the result;
+ * - `grant` (preAuthentication credentials): the credential's own grant (client credentials or
+ *   password, never its stored refresh token, which would rotate without being saved) through the
+ *   engine over n8n's HTTP client, with no retries and one client authentication method. The
+ *   tokens are dropped: n8n saves the credential's tokens only from its own preAuthentication.
+ */
+export async function runTokenCheck(context: IPollFunctions, type: WatchedCredential, request: TokenRequestKind, data: ICredentialDataDecryptedObject, memory: Memory): Promise<TokenCheckResult> {
+	if (request !== 'grant') {
+		try {
+			await context.helpers.refreshOAuth2Token.call(context, type);
+			return { outcome: { kind: 'ok' } };
+		} catch (error) {
+			return { outcome: classifyN8nError(error, request) };
+		}
+	}
+	let setup: { config: OAuth2Config; grant: EngineGrant };
+	try {
+		setup = engineSetup(type, data);
+	} catch (error) {
+		return { outcome: classifyEngineError(error) };
+	}
+	const learned = type === 'advancedOAuth2Api' ? (learnedClientAuth(data) ?? memory.clientAuth?.learned) : undefined;
+	const { method, candidates } = pickClientAuth(setup.config, learned, memory.clientAuth?.tried);
+	const auto = (setup.config.client.method ?? 'auto') === 'auto';
+	const redactor = new Redactor();
+	const ctx: TokenRequestContext = {
+		config: { ...setup.config, client: { ...setup.config.client, method }, retry: { maxRetries: 0 }, discovery: false },
+		transport: n8nTransport({ helpers: context.helpers } as unknown as IHttpRequestHelper),
+		redactor,
+	};
+	try {
+		const tokens = setup.grant.type === 'password' ? await passwordGrant(ctx, setup.grant.username, setup.grant.password) : await clientCredentialsGrant(ctx);
+		return { outcome: { kind: 'ok', validUntil: tokens.expiresAt }, ...(auto ? { clientAuth: { learned: method } } : {}) };
+	} catch (error) {
+		if (auto && learned !== method && isClientAuthFailure(error)) {
+			const tried = [...(memory.clientAuth?.tried ?? []), method];
+			// refused with this method: the next poll tries the next one; refused with all: the request failed
+			if (candidates.some((m) => !tried.includes(m))) return { outcome: { kind: 'transient', error: info('invalid_client') }, clientAuth: { tried } };
+			return { outcome: classifyEngineError(error), clientAuth: {} };
+		}
+		return { outcome: classifyEngineError(error) };
+	}
+}
