@@ -31,17 +31,12 @@
     return { settings: settings, credentials: credentials };
   }
 
-  var AUTH_LABELS = {
-    basic: 'Basic header (RFC 6749 encoded)',
-    'basic-raw': 'Basic header (raw)',
-    body: 'in the request body',
-    none: 'none (public client)',
-    private_key_jwt: 'private_key_jwt',
-    client_secret_jwt: 'client_secret_jwt',
-  };
-
+  /** The client authentication that worked, named as the generic description's choices name it. */
   function authLine(method) {
-    return method ? '<br>Client authentication: <span class="oauth2-client-auth">' + RED.utils.sanitize(AUTH_LABELS[method] || method) + '</span>' : '';
+    if (!method) return '';
+    var choices = (window.OAuth2ConnectorsDescriptions && window.OAuth2ConnectorsDescriptions.generic.clientAuthChoices) || [];
+    var choice = choices.filter(function (c) { return c.value === method; })[0];
+    return '<br>Client authentication: <span class="oauth2-client-auth">' + RED.utils.sanitize(choice ? choice.label : method) + '</span>';
   }
 
   /** Only http(s) pages are ever opened or linked: never javascript:, data:, file: or vbscript:. */

@@ -170,3 +170,44 @@ test('editor: an authorization URL other than http(s) is never opened (issue #8 
   expect(await page.locator('#node-config-oauth2-status a').count()).toBe(0);
   await page.close();
 });
+
+test('editor: every option of the config dialogs\' selects fits its select; dialog titles are human (issue #11 item 5)', async () => {
+  const page = await openEditor('oauth2-client');
+  const cut: string[] = [];
+  const titles: string[] = [];
+  for (const [type, host] of [['deployteq-oauth2', 'deployteq-webhook'], ['zendesk-chat-oauth2', 'zendesk-chat'], ['oauth2-client', 'oauth2-request']]) {
+    const property = { 'deployteq-webhook': 'deployteq', 'zendesk-chat': 'zendesk', 'oauth2-request': 'client' }[host] as string;
+    await page.evaluate(({ host: hostType }: { host: string }) => {
+      const RED = (window as Any).RED;
+      const id = `b00000000000${hostType.length}c1`;
+      RED.view.importNodes([{ id, type: hostType, name: 'probe', x: 200, y: 300, wires: [] }], { generateIds: false });
+      RED.editor.edit(RED.nodes.node(id));
+    }, { host });
+    await page.click(`#node-input-btn-${property}-add`);
+    await page.waitForSelector('#node-config-input-name', { state: 'visible' });
+    titles.push(await page.evaluate(() => (document.querySelector('.red-ui-tray:last-of-type .red-ui-tray-titlebar') as HTMLElement | null)?.innerText ?? ''));
+    // each option's text, in the select's own font, against the room the select leaves for it
+    const found = await page.evaluate(() => {
+      const out: string[] = [];
+      const canvas = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      for (const select of Array.from(document.querySelectorAll('.red-ui-tray select')) as HTMLSelectElement[]) {
+        if (!select.offsetParent) continue;
+        const style = getComputedStyle(select);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16; // the arrow
+        for (const option of Array.from(select.options)) {
+          const width = canvas.measureText(option.text).width;
+          if (width > room) out.push(`${select.id}: "${option.text}" needs ${Math.ceil(width)} px, has ${Math.floor(room)}`);
+        }
+      }
+      return out;
+    });
+    cut.push(...(found as string[]).map((f) => `${type} ${f}`));
+    await page.click('#node-config-dialog-cancel');
+    await page.click('#node-dialog-cancel');
+  }
+  expect(cut).toEqual([]);
+  // the tray's title shows the edit stack: the host node, then the config node by its palette label
+  expect(titles.map((t) => t.replace(/^.*node(?=Add new)/, ''))).toEqual(['Add new Deployteq OAuth2 config node', 'Add new Zendesk Chat OAuth2 config node', 'Add new OAuth2 client config node']);
+  for (const title of titles) expect(title).not.toMatch(/deployteq-oauth2|zendesk-chat-oauth2|oauth2-client/);
+});

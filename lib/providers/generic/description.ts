@@ -39,8 +39,8 @@ export const GENERIC: GenericDescription = {
       label: 'Automatic (recommended)',
       description: 'What the server\'s metadata lists; otherwise encoded Basic, then raw Basic, then the body, on "invalid_client". The method that worked is remembered.',
     },
-    { value: 'basic', label: 'Basic header (RFC 6749 encoded)', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
-    { value: 'basic-raw', label: 'Basic header (raw)', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
+    { value: 'basic', label: 'Basic (RFC 6749 encoded)', description: 'Client ID and secret URL-encoded, then Basic (the standard)' },
+    { value: 'basic-raw', label: 'Basic (raw)', description: 'Client ID and secret as typed, then Basic (servers that do not decode)' },
     { value: 'body', label: 'In the body', description: 'client_id and client_secret as form fields' },
     { value: 'none', label: 'None (public client)', description: 'Only client_id in the body, no secret (use PKCE)' },
     { value: 'private_key_jwt', label: 'Private key JWT', description: 'A JWT assertion signed with your private key (RS256 or ES256)' },
@@ -51,5 +51,5 @@ export const GENERIC: GenericDescription = {
     { value: 'form', label: 'Form (RFC 6749)' },
     { value: 'json', label: 'JSON' },
   ],
-  refreshOnly: { value: 'refresh_token', label: 'Refresh token only (paste one below)', description: 'A refresh token obtained elsewhere' },
+  refreshOnly: { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' },
 };

@@ -8,7 +8,6 @@ import type { Choice, ProviderDescription } from '../description';
 export type ZendeskChatHost = 'current' | 'legacy';
 
 export interface ZendeskChatHostDescription {
-  label: string;
   /** The root URL; `{subdomain}` is the account's Zendesk subdomain. */
   root: string;
   /**
@@ -49,19 +48,17 @@ export const ZENDESK_CHAT: ZendeskChatDescription = {
   quirks: ['no expires_in: the lifetime is unknown, so the token is renewed when the API rejects it', 'refresh tokens are single use (rotated)'],
   hosts: {
     current: {
-      label: 'Current: {subdomain}.zendesk.com',
       root: 'https://{subdomain}.zendesk.com',
       paths: { consentPage: '/oauth2/chat/authorizations/new', exchange: '/oauth2/chat/token', api: '/api/v2/chat' },
     },
     legacy: {
-      label: 'Legacy: www.zopim.com',
       root: 'https://www.zopim.com',
       paths: { consentPage: '/oauth2/authorizations/new', exchange: '/oauth2/token', api: '/api/v2' },
     },
   },
   hostChoices: [
-    { value: 'current', label: 'Current: {subdomain}.zendesk.com', description: 'Chat API on your Zendesk subdomain (use this for new connections)' },
-    { value: 'legacy', label: 'Legacy: www.zopim.com', description: 'The former Zopim host, for older Chat accounts' },
+    { value: 'current', label: '{subdomain}.zendesk.com', description: 'The Chat API on your Zendesk subdomain (use this for new connections)' },
+    { value: 'legacy', label: 'www.zopim.com (legacy)', description: 'The former Zopim host, for older Chat accounts' },
   ],
   defaultHost: 'current',
 };
