@@ -73,6 +73,19 @@ function postgresUser() {
   return user;
 }
 
+/** The temp folder, or /tmp when another user (PostgreSQL's) could not reach into it (a private TMPDIR). */
+function traversableTmp() {
+  const tmp = os.tmpdir();
+  for (let dir = tmp; ; dir = path.dirname(dir)) {
+    try {
+      if (!(fs.statSync(dir).mode & 0o001)) return '/tmp';
+    } catch {
+      return '/tmp';
+    }
+    if (dir === path.dirname(dir)) return tmp;
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const live = new Set();
@@ -173,7 +186,7 @@ async function startPostgresOnce({ maxLifetimeMs = 10 * 60_000, readyTimeoutMs =
   const { postgresBin } = ensureServices();
   const runAs = postgresUser();
   const owner = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-postgres-'));
+  const base = fs.mkdtempSync(path.join(runAs ? traversableTmp() : os.tmpdir(), 'n8n-postgres-'));
   const data = path.join(base, 'data');
   const logFile = path.join(base, 'postgres.log');
   const user = 'n8n';
