@@ -87,6 +87,11 @@ describe(`n8n queue mode: main + 2 workers on Postgres and Redis (package ${n8nS
   });
 
   afterAll(async () => {
+    // N8N_QUEUE_DEBUG=<folder>: n8n's output of each process (the leak check above covers it)
+    if (process.env.N8N_QUEUE_DEBUG && cluster) {
+      fs.writeFileSync(path.join(process.env.N8N_QUEUE_DEBUG, 'n8n-queue-main.log'), cluster.main.output());
+      cluster.workers.forEach((w, i) => fs.writeFileSync(path.join(process.env.N8N_QUEUE_DEBUG!, `n8n-queue-worker${i + 1}.log`), w.output()));
+    }
     await cluster?.stop();
     n8nScript.stopAll();
     await services.stopAll();
