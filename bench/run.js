@@ -14,6 +14,7 @@ const { TokenManager, deployteqOAuth2Config, triggerDeployteqWebhook } = require
 const { startSandboxChild, runJsonChild, pool, timed, median } = require('./harness');
 const { benchNodeRed } = require('./node-red-throughput');
 const { benchN8n } = require('./n8n-compare');
+const { benchN8nQueueRows } = require('./n8n-queue');
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES || 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 50);
@@ -28,7 +29,7 @@ const NODE_RED_WARMUP = Number(process.env.BENCH_NODE_RED_WARMUP || 1000);
 const N8N_ITEMS = Number(process.env.BENCH_N8N_ITEMS || 10_000);
 const N8N_ROUNDS = Number(process.env.BENCH_N8N_ROUNDS || 3);
 const N8N_WARMUP = process.env.BENCH_N8N_WARMUP !== '0';
-// BENCH_ONLY=node-red,n8n (comma list of deliveries, export, rate-limit, node-red, n8n): run only those
+// BENCH_ONLY=node-red,n8n (comma list of deliveries, export, rate-limit, node-red, n8n, n8n-queue): run only those
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const rows = [];
 /** How fast this machine is, for comparing runs: the raw loops' rates (set by the deliveries bench). */
@@ -249,7 +250,7 @@ function table() {
 }
 
 async function main() {
-  const sections = { deliveries: benchDeliveries, export: benchExport, 'rate-limit': benchRateLimited, 'node-red': benchNodeRedRows, n8n: benchN8nRows };
+  const sections = { deliveries: benchDeliveries, export: benchExport, 'rate-limit': benchRateLimited, 'node-red': benchNodeRedRows, n8n: benchN8nRows, 'n8n-queue': () => benchN8nQueueRows(row, notMeasured) };
   for (const [name, run] of Object.entries(sections)) if (!ONLY || ONLY.has(name)) await run();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const hardware = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`;

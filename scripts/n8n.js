@@ -155,25 +155,19 @@ function runN8n(n8n, args, env, { timeoutMs = 180_000 } = {}) {
 }
 
 /**
- * Starts `n8n start` (the editor/REST server) on a free 127.0.0.1 port and waits until /healthz/readiness
- * and the REST API answer.
- * The process runs in its own process group (n8n spawns a task runner) and is killed with its group
- * by `stop()`, by `stopAll()`, or at the latest after `maxLifetimeMs`. Output goes to files; read it
- * with `output()` (callers redact before showing it). Resolves `{ url, port, stop, output }`.
+ * Starts an n8n process (`args`, e.g. ['start'] or ['worker', '--concurrency=10']) in its own process
+ * group and waits until `isReady(url)` resolves true. Output goes to files; read it with `output()`
+ * (callers redact before showing it). The group is killed by `stop()`, by `stopAll()`, or at the
+ * latest after `maxLifetimeMs`. Resolves `{ url, port, pid, stop, output, exited }`.
  */
-async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeoutMs = 120_000 } = {}) {
+async function startN8nProcess(n8n, env, { args, port, isReady, label, maxLifetimeMs = 5 * 60_000, readyTimeoutMs = 120_000 }) {
   const { nodeBin } = ensureNode24();
-  const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-server-'));
   const outFile = path.join(dir, 'stdout');
   const errFile = path.join(dir, 'stderr');
   const out = fs.openSync(outFile, 'w');
   const err = fs.openSync(errFile, 'w');
-  const child = spawn(nodeBin, [n8n.bin, 'start'], {
-    env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' },
-    stdio: ['ignore', out, err],
-    detached: true,
-  });
+  const child = spawn(nodeBin, [n8n.bin, ...args], { env, stdio: ['ignore', out, err], detached: true });
   fs.closeSync(out);
   fs.closeSync(err);
   let exited = false;
@@ -191,7 +185,9 @@ async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeo
   };
   const lifetime = setTimeout(killGroup, maxLifetimeMs);
   lifetime.unref();
+  let removed = false;
   const output = () => {
+    if (removed) return '';
     const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
     return `${read(outFile)}\n${read(errFile)}`;
   };
@@ -209,6 +205,7 @@ async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeo
       await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
       clearTimeout(timer);
     }
+    removed = true;
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
@@ -217,25 +214,96 @@ async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeo
     if (exited) {
       const shown = output().slice(-3000);
       await stop();
-      throw new Error(`n8n start exited before it was ready: ${shown}`);
+      throw new Error(`n8n ${label} exited before it was ready: ${shown}`);
     }
     try {
-      // /healthz answers as soon as the port is open; the REST API answers "n8n is starting up"
-      // until it is registered, so wait for readiness and a JSON answer from /rest/settings
-      const health = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-      const settings = health.ok ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : undefined;
-      if (settings?.ok && String(settings.headers.get('content-type')).includes('json')) break;
+      if (await isReady(url)) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       const shown = output().slice(-3000);
       await stop();
-      throw new Error(`n8n start was not healthy within ${readyTimeoutMs} ms: ${shown}`);
+      throw new Error(`n8n ${label} was not healthy within ${readyTimeoutMs} ms: ${shown}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { url, port, stop, output };
+  return { url, port, pid: child.pid, stop, output, exited: () => exited };
+}
+
+/**
+ * Starts `n8n start` (the editor/REST server) on a free 127.0.0.1 port and waits until /healthz/readiness
+ * and the REST API answer.
+ * The process runs in its own process group (n8n spawns a task runner) and is killed with its group
+ * by `stop()`, by `stopAll()`, or at the latest after `maxLifetimeMs`. Output goes to files; read it
+ * with `output()` (callers redact before showing it). Resolves `{ url, port, pid, stop, output }`.
+ */
+async function startN8nServer(n8n, env, { maxLifetimeMs = 5 * 60_000, readyTimeoutMs = 120_000 } = {}) {
+  const port = await freePort();
+  return startN8nProcess(n8n, { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' }, {
+    args: ['start'], port, label: 'start', maxLifetimeMs, readyTimeoutMs,
+    // /healthz answers as soon as the port is open; the REST API answers "n8n is starting up"
+    // until it is registered, so wait for readiness and a JSON answer from /rest/settings
+    isReady: async (url) => {
+      const health = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+      const settings = health.ok ? await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : undefined;
+      return !!settings?.ok && String(settings.headers.get('content-type')).includes('json');
+    },
+  });
+}
+
+/**
+ * Starts `n8n worker --concurrency=N` (queue mode: `env` from `queueEnv`) with its health server on a
+ * free 127.0.0.1 port, and waits until its /healthz/readiness answers 200 (database migrated, Redis
+ * connected, ready for jobs). Same handle as `startN8nServer`.
+ */
+async function startN8nWorker(n8n, env, { concurrency = 10, maxLifetimeMs = 5 * 60_000, readyTimeoutMs = 120_000 } = {}) {
+  const port = await freePort();
+  return startN8nProcess(n8n, {
+    ...env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+  }, {
+    args: ['worker', `--concurrency=${concurrency}`], port, label: 'worker', maxLifetimeMs, readyTimeoutMs,
+    isReady: async (url) => (await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) })).ok,
+  });
+}
+
+/**
+ * The variables that put an n8n process in queue mode on the given servers (scripts/services.js):
+ * EXECUTIONS_MODE=queue, Postgres (DB_*) and Redis (QUEUE_BULL_REDIS_*). Main and workers must also
+ * share N8N_ENCRYPTION_KEY (n8nEnv's default is the same for every process).
+ */
+function queueEnv(postgres, redis) {
+  return { EXECUTIONS_MODE: 'queue', ...postgres.env, ...redis.env };
+}
+
+/**
+ * n8n in queue mode: `n8n start` (main: editor, REST API, production webhooks, triggers; it enqueues
+ * executions in Redis) and `workers` × `n8n worker --concurrency=N` that run them, all on the same
+ * Postgres database and Redis. Each process has its own user folder with this package linked in (as
+ * on separate machines), its own ports and task-runner broker port. Main starts first (it migrates
+ * the database), then the workers in parallel. `extraEnv` goes to every process.
+ * Resolves `{ main, workers: [handle…], stop() }`.
+ */
+async function startQueueCluster(n8n, { postgres, redis, workers = 2, concurrency = 10, extraEnv = {}, maxLifetimeMs = 10 * 60_000, root = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-')) }) {
+  const envFor = (name) => n8nEnv(createUserFolder(path.join(root, name)), { ...queueEnv(postgres, redis), ...extraEnv });
+  const started = [];
+  const stop = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    fs.rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    const main = await startN8nServer(n8n, await envFor('main'), { maxLifetimeMs, readyTimeoutMs: 180_000 });
+    started.push(main);
+    const list = await Promise.all(Array.from({ length: workers }, async (_, i) => {
+      const worker = await startN8nWorker(n8n, await envFor(`worker${i + 1}`), { concurrency, maxLifetimeMs, readyTimeoutMs: 180_000 });
+      started.push(worker);
+      return worker;
+    }));
+    return { main, workers: list, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** End index (exclusive) of the JSON object starting at `start`, by brace matching outside strings. */
@@ -278,7 +346,7 @@ function parseExecuteOutput(stdout) {
 
 module.exports = {
   N8N_VERSION, PACKAGE_NAME, PACKAGE_ROOT, ensureN8n, createUserFolder, n8nEnv, runN8n, stopAll, parseExecuteOutput, freePort,
-  startN8nServer,
+  startN8nServer, startN8nWorker, startN8nProcess, queueEnv, startQueueCluster,
 };
 
 if (require.main === module) {
