@@ -232,7 +232,6 @@ export class AdvancedOAuth2Api implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const tokens = await fetchTokenSet(this, advancedOAuth2Config(credentials), advancedGrant(credentials), {
-			storedRefreshToken: String(credentials.refreshToken ?? '') || undefined,
 			learnedClientAuth: learnedClientAuth(credentials),
 		});
 		// saved with the token, so the next token request goes straight to the method that worked

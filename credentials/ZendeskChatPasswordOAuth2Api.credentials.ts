@@ -84,7 +84,6 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 			this,
 			config,
 			{ type: 'password', username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
-			{ storedRefreshToken: String(credentials.refreshToken ?? '') || undefined },
 		);
 		return tokenFields(tokens);
 	}

@@ -1,9 +1,8 @@
 import type { IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
 import { OAuth2Error } from '../../lib/oauth2/errors';
-import { clientCredentialsGrant, passwordGrant, refreshTokenGrant } from '../../lib/oauth2/grants';
+import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
-import { refreshTokenRefused } from '../../lib/oauth2/refresh-policy';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { n8nTransport } from './n8n-transport';
@@ -13,25 +12,23 @@ export type EngineGrant =
 	| { type: 'password'; username: string; password: string };
 
 export interface FetchTokenOptions {
-	/** A refresh token n8n saved earlier: tried first. */
-	storedRefreshToken?: string;
 	/** The client authentication `auto` settled on earlier: tried first, no search. */
 	learnedClientAuth?: ConcreteClientAuthMethod;
 }
 
 /**
- * Gets a token set for a `preAuthentication`: with a stored refresh token first (password grant
- * servers issue one; it may rotate), falling back to the credential's own grant when the refresh
- * token is refused (`refreshTokenRefused`, the same decision as every other host: any non-transient
- * 4xx). Runs the engine's grant functions over n8n's HTTP client. With `auto` client
- * authentication the method that worked is on the result (`clientAuthMethod`). Errors are the
- * engine's `OAuth2Error`s, whose messages never contain secrets or tokens.
+ * Gets a token set for a `preAuthentication` with the credential's own grant (password or client
+ * credentials), over n8n's HTTP client. A refresh token is never used, even one saved earlier:
+ * n8n does not coordinate `preAuthentication` (every parallel request and every queue-mode worker
+ * that meets an expired token runs it, the last write wins), so a rotating refresh token used twice
+ * would be reuse, and the server would revoke the grant under everyone. The grant is always there
+ * and costs the same one request. With `auto` client authentication the method that worked is on
+ * the result (`clientAuthMethod`). Errors are the engine's `OAuth2Error`s, whose messages never
+ * contain secrets or tokens.
  */
 export async function fetchTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions = {}): Promise<TokenSet> {
-	const { storedRefreshToken } = options;
 	const redactor = new Redactor();
 	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined);
-	redactor.add(storedRefreshToken);
 	const ctx: TokenRequestContext = {
 		config,
 		transport: n8nTransport(helper),
@@ -39,16 +36,7 @@ export async function fetchTokenSet(helper: IHttpRequestHelper, config: OAuth2Co
 		clientAuth: { learned: options.learnedClientAuth },
 	};
 	try {
-		if (storedRefreshToken) {
-			const refreshed = await refreshTokenGrant(ctx, storedRefreshToken).then(
-				(tokens): TokenSet | undefined => tokens,
-				async (error: unknown) => (refreshTokenRefused(error) ? undefined : await Promise.reject(error)),
-			);
-			if (refreshed) return refreshed;
-		}
-		return grant.type === 'password'
-			? await passwordGrant(ctx, grant.username, grant.password)
-			: await clientCredentialsGrant(ctx);
+		return grant.type === 'password' ? await passwordGrant(ctx, grant.username, grant.password) : await clientCredentialsGrant(ctx);
 	} catch (error) {
 		throw error instanceof OAuth2Error ? new CredentialTokenError(error) : error;
 	}
@@ -77,13 +65,14 @@ export class CredentialTokenError extends Error {
 }
 
 /**
- * What a `preAuthentication` returns: the expirable `accessToken` plus the refresh token and the
- * expiry (epoch ms, 0 when unknown) that n8n saves with the credential.
+ * What a `preAuthentication` returns: the expirable `accessToken` and the expiry (epoch ms, 0 when
+ * unknown) that n8n saves with the credential. The refresh token is not kept (it is never used, see
+ * `fetchTokenSet`); an empty value clears one an earlier version saved.
  */
 export function tokenFields(tokens: TokenSet): IDataObject {
 	return {
 		accessToken: tokens.accessToken,
-		refreshToken: tokens.refreshToken ?? '',
+		refreshToken: '',
 		tokenExpiresAt: tokens.expiresAt ?? 0,
 	};
 }
@@ -98,6 +87,7 @@ export const TOKEN_STATE_PROPERTIES = [
 		default: '',
 	},
 	{
+		// not used since tokens come from the grant every time; kept so an older saved one is cleared
 		displayName: 'Refresh Token',
 		name: 'refreshToken',
 		type: 'hidden' as const,

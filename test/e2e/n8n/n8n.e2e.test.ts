@@ -319,8 +319,8 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     await harness.execute(String(workflow.id));
     expect(count('password')).toBe(1);
 
-    // revoked at the server: the API answers 401, n8n runs preAuthentication again (refresh token
-    // revoked too, so the engine falls back to the password grant) and retries
+    // revoked at the server: the API answers 401, n8n runs preAuthentication again (the password
+    // grant; no refresh token is kept) and retries
     sandbox.revokeAll('generic');
     const third = N8nHarness.items(await harness.execute(String(workflow.id)), 'Me');
     expect(third[0].json.sub).toBe(DEFAULT_USERS.generic.username);

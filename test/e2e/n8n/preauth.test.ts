@@ -31,8 +31,6 @@ function n8nLikeHelper(sent: IHttpRequestOptions[], override?: (o: IHttpRequestO
   return { helpers: { httpRequest } } as unknown as IHttpRequestHelper;
 }
 
-const jsonReply = (statusCode: number, value: unknown): Reply => ({ statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) });
-
 function advanced(sandbox: Sandbox, extra: Record<string, unknown> = {}): ICredentialDataDecryptedObject {
   return {
     grantType: 'password',
@@ -77,7 +75,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     sandbox.configure({ clients: { generic: [{ clientId: 'gen-client', clientSecret: 'se cret+%&' }] } });
     const out = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox, { clientAuthentication: method, clientSecret: 'se cret+%&', extraGrantParameters: 'audience=https://api.example.test' }));
     expect(out.accessToken).toEqual(expect.any(String));
-    expect(out.refreshToken).toEqual(expect.any(String));
+    expect(out.refreshToken).toBe('');
     expect(out.tokenExpiresAt).toBeGreaterThan(Date.now());
     const last = sandbox.counters.lastTokenRequestByProvider.generic!;
     expect(last.grantType).toBe('password');
@@ -98,15 +96,17 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     expect(sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials).toBe(1);
   });
 
-  it('a stored refresh token is used first; a rejected one falls back to the password grant', async () => {
-    const first = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox));
-    const refreshed = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: first.refreshToken }));
-    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.refresh_token).toBe(1);
-    expect(refreshed.refreshToken).not.toBe(first.refreshToken);
-    sandbox.revokeAll('generic');
-    const again = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: refreshed.refreshToken }));
+  it('a stored refresh token is never sent and none is kept: n8n does not coordinate preAuthentication, the grant runs every time', async () => {
+    // parallel requests and queue-mode workers all run preAuthentication: a rotating refresh token
+    // used by two of them is reuse, and the server revokes the grant (issue #10)
+    const sent: IHttpRequestOptions[] = [];
+    const first = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox));
+    expect(first.refreshToken).toBe('');
+    const again = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox, { refreshToken: 'a-refresh-token-saved-by-an-older-version' }));
     expect(again.accessToken).toEqual(expect.any(String));
-    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.password).toBe(2);
+    expect(again.refreshToken).toBe('');
+    expect(sent.map((o) => new URLSearchParams(String(o.body)).get('grant_type'))).toEqual(['password', 'password']);
+    expect(sandbox.counters.tokenRequestsByProviderGrant.generic.refresh_token ?? 0).toBe(0);
   });
 
   it('response paths and the default lifetime apply to odd token responses', async () => {
@@ -158,7 +158,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     expect(JSON.stringify(error) + String((error as Error).message)).not.toMatch(/bad-password-1234|wrong-secret-value-xyz|gen-secret/);
   });
 
-  it('Zendesk Chat password credential: password grant with client credentials in the body, then the rotated refresh token', async () => {
+  it('Zendesk Chat password credential: password grant with client credentials in the body, every time (no refresh token kept)', async () => {
     const zendesk = new ZendeskChatPasswordOAuth2Api();
     const data = {
       subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret!,
@@ -167,14 +167,15 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     const first = await zendesk.preAuthentication.call(n8nLikeHelper([]), data);
     expect(sandbox.counters.lastTokenRequestByProvider.zendesk).toMatchObject({ grantType: 'password', clientAuth: 'client_secret_post' });
     expect(first.tokenExpiresAt).toBe(0); // Zendesk sends no expires_in: lifetime unknown
-    const second = await zendesk.preAuthentication.call(n8nLikeHelper([]), { ...data, refreshToken: first.refreshToken } as ICredentialDataDecryptedObject);
-    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token).toBe(1);
-    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(first.refreshToken).toBe('');
+    const second = await zendesk.preAuthentication.call(n8nLikeHelper([]), { ...data, refreshToken: 'zd-refresh-token-saved-earlier' } as ICredentialDataDecryptedObject);
+    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk).toMatchObject({ password: 2 });
+    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token ?? 0).toBe(0);
     const res = await fetch(`${sandbox.url}/zendesk/api/v2/chat/account`, { headers: { authorization: `Bearer ${second.accessToken}` } });
     expect(res.status).toBe(200);
   });
 
-  describe('auto client authentication, refresh refusal, redirects and endless answers', () => {
+  describe('auto client authentication, redirects and endless answers', () => {
     const special = 'Se+cr/et=~@:x';
     afterEach(() => sandbox.configure({ genericBasicDecoding: 'either' }));
 
@@ -203,38 +204,6 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
       const out = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { grantType: 'clientCredentials', clientAuthentication: 'body', clientAuthMethodUsed: 'basic-raw' }));
       expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_post');
       expect(out.clientAuthMethodUsed).toBe('');
-    });
-
-    it('a refresh answered 400 invalid_request ("revoked") is not sent again: the password grant runs and its refresh token replaces it', async () => {
-      const first = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox));
-      sandbox.addFault({ provider: 'generic', endpoint: 'token', kind: 'refresh-invalid-request' });
-      const second = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: first.refreshToken }));
-      const grants = sandbox.counters.tokenRequestsByProviderGrant.generic;
-      expect(grants.refresh_token).toBe(1);
-      expect(grants.password).toBe(2);
-      expect(second.refreshToken).toEqual(expect.any(String));
-      expect(second.refreshToken).not.toBe(first.refreshToken);
-      // the next preAuthentication refreshes with the new refresh token, no password grant
-      await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { refreshToken: second.refreshToken }));
-      expect(sandbox.counters.tokenRequestsByProviderGrant.generic).toMatchObject({ refresh_token: 2, password: 2 });
-    });
-
-    it.each([
-      ['400 invalid_scope', jsonReply(400, { error: 'invalid_scope' })],
-      ['403 without an OAuth error', jsonReply(403, { message: 'forbidden' })],
-    ])('any non-transient 4xx on refresh (%s) falls back to the password grant', async (_label, reply) => {
-      const sent: IHttpRequestOptions[] = [];
-      const refused = (o: IHttpRequestOptions) => (String(o.body).includes('grant_type=refresh_token') ? reply : undefined);
-      const out = await credential.preAuthentication.call(n8nLikeHelper(sent, refused), advanced(sandbox, { refreshToken: 'stored-refresh-token-1' }));
-      expect(out.accessToken).toEqual(expect.any(String));
-      expect(sent.map((o) => new URLSearchParams(String(o.body)).get('grant_type'))).toEqual(['refresh_token', 'password']);
-    });
-
-    it('a transient refresh failure (503) keeps the refresh token: no password grant, the error is reported', async () => {
-      const sent: IHttpRequestOptions[] = [];
-      const unavailable = (o: IHttpRequestOptions) => (String(o.body).includes('grant_type=refresh_token') ? jsonReply(503, { error: 'temporarily_unavailable' }) : undefined);
-      await expect(credential.preAuthentication.call(n8nLikeHelper(sent, unavailable), advanced(sandbox, { refreshToken: 'stored-refresh-token-2', clientAuthentication: 'basic' }))).rejects.toThrow(/temporarily_unavailable/);
-      expect(sent.every((o) => String(o.body).includes('grant_type=refresh_token'))).toBe(true);
     });
 
     it('a token endpoint that redirects is not followed: one request, an error naming the status', async () => {

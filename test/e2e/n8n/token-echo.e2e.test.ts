@@ -99,15 +99,15 @@ describe('tokens echoed by a provider stay out of n8n output and execution data'
     ]);
     await harness.importWorkflow(workflow);
     sandbox.addFault({ provider: 'zendesk', endpoint: 'api', kind: 'echo-token', times: 2 });
-    const refreshes = sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token ?? 0;
+    const grants = sandbox.counters.tokenRequestsByProviderGrant.zendesk.password ?? 0;
 
     const run = await harness.run(String(workflow.id));
     const stored = await harness.exportCredential(credential.id);
     const last = String(stored.accessToken);
-    harness.secret(first, last, String(stored.refreshToken));
+    harness.secret(first, last, String(seeded.refresh_token));
     expect(run.succeeded).toBe(false);
-    // n8n ran preAuthentication after the first 401 (a refresh): the second answer echoed the new token
-    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token - refreshes).toBe(1);
+    // n8n ran preAuthentication after the first 401 (the password grant): the second answer echoed the new token
+    expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.password - grants).toBe(1);
     expect(last).not.toBe(first);
     expect({ printed: run.printed(last), stored: harness.storedInDatabase(last) }).toEqual({ printed: false, stored: false });
     expect({ printed: run.printed(first), stored: harness.storedInDatabase(first) }).toEqual({ printed: false, stored: false });

@@ -130,10 +130,10 @@ describe('token requests of the engine-backed credentials in a real n8n', () => 
     }
   });
 
-  it('a refresh refused with 400 invalid_request is not sent again: the password grant runs, its refresh token is used next', async () => {
+it('preAuthentication never sends a refresh token (n8n does not coordinate it): an expired token means one password grant, nothing kept to burn', async () => {
     const credential: CredentialImport = {
       id: 'advRefuseCrede03',
-      name: 'Generic password, refused refresh',
+      name: 'Generic password, no refresh',
       type: 'advancedOAuth2Api',
       data: {
         grantType: 'password', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic',
@@ -141,29 +141,24 @@ describe('token requests of the engine-backed credentials in a real n8n', () => 
       },
     };
     await harness.importCredentials([credential]);
-    const workflow = chainWorkflow('refused refresh', [httpRequestMe(sandbox, credential)]);
+    const workflow = chainWorkflow('no refresh', [httpRequestMe(sandbox, credential)]);
     await harness.importWorkflow(workflow);
     const count = (grant: string) => sandbox.counters.tokenRequestsByProviderGrant.generic[grant] ?? 0;
     const start = { password: count('password'), refresh: count('refresh_token') };
 
     await harness.execute(String(workflow.id));
     const first = await harness.exportCredential(credential.id);
-    harness.secret(String(first.accessToken), String(first.refreshToken));
+    harness.secret(String(first.accessToken));
     expect(count('password') - start.password).toBe(1);
+    expect(first.refreshToken ?? '').toBe('');
 
     sandbox.expireAccessTokens('generic');
-    sandbox.addFault({ provider: 'generic', endpoint: 'token', kind: 'refresh-invalid-request' });
     await harness.execute(String(workflow.id));
-    expect(count('refresh_token') - start.refresh).toBe(1);
     expect(count('password') - start.password).toBe(2);
+    expect(count('refresh_token') - start.refresh).toBe(0);
     const second = await harness.exportCredential(credential.id);
-    harness.secret(String(second.accessToken), String(second.refreshToken));
-    expect(second.refreshToken).not.toBe(first.refreshToken);
-
-    // the refused refresh token is gone: the next refresh uses the new one, no password grant
-    sandbox.expireAccessTokens('generic');
-    await harness.execute(String(workflow.id));
-    expect(count('refresh_token') - start.refresh).toBe(2);
-    expect(count('password') - start.password).toBe(2);
+    harness.secret(String(second.accessToken));
+    expect(second.refreshToken ?? '').toBe('');
+    expect(sandbox.counters.refreshTokenReuse).toBe(0);
   });
 });
