@@ -71,6 +71,7 @@
     if (t.state === 'misconfigured') return show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(t.message || 'Invalid settings'));
     if (t.authorized) {
       return show(box, 'authorized', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Authorized' +
+        (t.pendingDeploy ? ' <i class="oauth2-pending-deploy">(with these settings: deploy to use it)</i>' : '') +
         '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(t.scope || '(not reported)') + '</span>' +
         '<br>Access token expires: ' + RED.utils.sanitize(when(t.expiresAt)) +
         '<br>Refresh token: ' + (t.hasRefreshToken ? 'yes' + refreshExpiry(t.refreshExpiresAt) : 'no') + authLine(t.clientAuthMethod));

@@ -20,7 +20,7 @@ import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
-import { connectionFor, disconnectOutcome, safeMessage, storedSummary, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
+import { connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
 import { tokenStoreFor } from './token-store';
 
@@ -196,10 +196,17 @@ function checkRedirectUri(RED: RED, req: AdminRequest, value: unknown): string {
   return url.toString();
 }
 
+/**
+ * What the dialog shows: the running node's tokens, unless an Authorize with changed settings (not
+ * deployed yet) stored newer ones under another fingerprint: those, marked `pendingDeploy` (the
+ * running node keeps its own until the deploy).
+ */
 function tokensOf(id: string, RED: RED): TokenSummary {
   const live = connectionFor(id);
-  if (live) return live.summary();
-  return storedSummary(RED, id) ?? { authorized: false, state: 'empty', hasRefreshToken: false };
+  const stored = tokenStoreFor(RED.settings).read(id);
+  if (live && (!stored || !live.built || stored.fingerprint === live.built.fingerprint)) return live.summary();
+  if (stored) return { ...summarise(stored.tokens, stored.reauthorizationRequired ? 'reauthorization_required' : 'valid'), ...(live ? { pendingDeploy: true } : {}) };
+  return live?.summary() ?? { authorized: false, state: 'empty', hasRefreshToken: false };
 }
 
 /** Where new tokens go: the running config node (persisted by its hook) or, if not deployed yet, the store. */

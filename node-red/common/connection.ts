@@ -27,6 +27,8 @@ export interface TokenSummary {
   tokenType?: string;
   /** The client authentication that worked (what `auto` settled on). */
   clientAuthMethod?: string;
+  /** Tokens of an Authorize with settings not deployed yet: the running node uses them after the deploy. */
+  pendingDeploy?: boolean;
   message?: string;
 }
 
@@ -320,9 +322,3 @@ export class Connection {
   }
 }
 
-/** Reads what is stored for a node that is not (yet) deployed, for the editor's status view. */
-export function storedSummary(RED: RED, nodeId: string): TokenSummary | undefined {
-  const entry = tokenStoreFor(RED.settings).read(nodeId);
-  if (!entry) return undefined;
-  return summarise(entry.tokens, entry.reauthorizationRequired ? 'reauthorization_required' : 'valid');
-}

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { followAuthorize } from '../support/user-agent';
-import { callback, HELPER_REDIRECT, startAuthorize, status } from './support/authorize';
+import { authorize, callback, HELPER_REDIRECT, startAuthorize, status } from './support/authorize';
 import { collectMessages, helper, NODES, tempUserDir, useSettings } from './support/helper';
 
 const SECRET = 'dt-secret+%:&/x';
@@ -76,6 +76,27 @@ test('authorize before deploy: unsaved settings and the typed secret go in the P
   helper.getNode('wh').receive({ payload: { a: 1 } });
   expect((await got)[0].statusCode).toBe(200);
   expect(sandbox.counters.tokenRequests).toBe(tokenRequests);
+});
+
+test('after Authorize the status shows the new authorization at once, not the deployed node\'s older token (issue #11 item 4)', async () => {
+  // deployed with client credentials: a token without a refresh token is in use
+  const zd = { name: 'Zendesk', clientId: 'zd-client', host: 'current', subdomain: 'acme', baseUrl: `${sandbox.url}/zendesk`, grantType: 'client_credentials', scopes: 'read' };
+  await helper.load(NODES, [
+    { id: 'z1', type: 'zendesk-chat-oauth2', ...zd },
+    { id: 'zc', type: 'zendesk-chat', zendesk: 'z1', resource: 'account', operation: 'get', wires: [['out']] },
+    { id: 'out', type: 'helper' },
+  ], { z1: { clientSecret: 'zd-secret' } });
+  const got = collectMessages(helper.getNode('out'), 1);
+  helper.getNode('zc').receive({});
+  await got;
+  expect((await status('zendesk-chat-oauth2', 'z1')).tokens).toMatchObject({ authorized: true, hasRefreshToken: false });
+  // the user switches the dialog to the code grant and authorizes, not deployed yet
+  const page = await authorize('zendesk-chat-oauth2', 'z1', { ...zd, grantType: 'authorization_code' });
+  expect(page.status).toBe(200);
+  const after = await status('zendesk-chat-oauth2', 'z1');
+  expect(after.tokens).toMatchObject({ authorized: true, hasRefreshToken: true, pendingDeploy: true });
+  // the running node keeps its own token until the deploy
+  expect(helper.getNode('z1').connection.summary()).toMatchObject({ hasRefreshToken: false });
 });
 
 test('the redirect URI must be the editor callback; Authorize is only for the code grant', async () => {
