@@ -1,7 +1,7 @@
 'use strict';
 // The Node-RED of `npm start`: Node-RED (the devDependency) embedded in a child process forked by
 // scripts/demo.js, so one Ctrl-C can stop it and it dies with its parent (the IPC channel closes).
-// Configuration comes in DEMO_NODE_RED (JSON): { userDir, port, credentialSecret, maxLifetimeMs }.
+// Configuration comes in DEMO_NODE_RED (JSON): { userDir, port, nodeRedDir, credentialSecret, maxLifetimeMs }.
 // The user dir has this package linked into node_modules, as `npm install <path>` would, so
 // Node-RED loads it as a module. Binds 127.0.0.1 only; no adminAuth (local demo).
 const http = require('node:http');
@@ -9,7 +9,8 @@ const path = require('node:path');
 const { createRequire } = require('node:module');
 
 const config = JSON.parse(process.env.DEMO_NODE_RED || '{}');
-const nodeRedDir = path.dirname(require.resolve('node-red/package.json'));
+// Node-RED 5 from the tool cache (scripts/demo.js), or the 4.1 devDependency
+const nodeRedDir = config.nodeRedDir || path.dirname(require.resolve('node-red/package.json'));
 const fromNodeRed = createRequire(path.join(nodeRedDir, 'package.json'));
 
 function requireExpress() {

@@ -3,13 +3,14 @@
 // `npm start`: the package working in one command, with no account anywhere.
 //  1. builds (npm run build) when dist/ is missing or older than the sources;
 //  2. starts the provider sandbox (sandbox/) on 127.0.0.1;
-//  3. starts Node-RED (the devDependency) on 127.0.0.1 in a child process, with a fresh user dir
+//  3. starts Node-RED 5 (under Node 24, both from the tool cache) on 127.0.0.1 in a child process, with a fresh user dir
 //     outside the repository that has this package linked in as a module;
 //  4. deploys the demo flow (scripts/demo-flows.js) with the sandbox's URLs and test clients, waits
 //     until it has run once, and prints the URLs to open.
 // Ctrl-C (SIGINT) or SIGTERM stops Node-RED and the sandbox, removes the user dir and exits 0.
 // Ports: DEMO_PORT (Node-RED, default 1880, or a free port when 1880 is taken) and
-// DEMO_SANDBOX_PORT (default: a free port); 0 = a free port. Never prints a secret or a token.
+// DEMO_SANDBOX_PORT (default 8790, the same every run, or a free port when taken); 0 = a free port.
+// Never prints a secret or a token.
 const { execFileSync, fork } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -97,6 +98,18 @@ function portIsFree(port) {
   });
 }
 
+/** The sandbox keeps this port from run to run, so a credential made by hand still finds it. */
+const DEFAULT_SANDBOX_PORT = 8790;
+
+/** DEMO_SANDBOX_PORT (0 = any free port), else 8790 when free, else a free port (and says so). */
+async function sandboxPortChoice(say = log) {
+  const requested = portFromEnv('DEMO_SANDBOX_PORT', undefined);
+  if (requested !== undefined) return requested;
+  if (await portIsFree(DEFAULT_SANDBOX_PORT)) return DEFAULT_SANDBOX_PORT;
+  say(`Port ${DEFAULT_SANDBOX_PORT} is in use: the sandbox gets a free port instead (set DEMO_SANDBOX_PORT to choose one).`);
+  return 0;
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Replaces every known secret in a text (defence in depth for anything passed through). */
@@ -152,12 +165,27 @@ function createUserDir() {
 /** Start-up warnings that are expected with a fresh demo user dir (not worth a newcomer's attention). */
 const EXPECTED_WARNINGS = /Projects disabled|Encrypted credentials not found/;
 
-function startNodeRed({ userDir, port, redact }) {
+/**
+ * The Node-RED the demo runs: Node-RED 5 under Node 24, both from the tool cache (fetched on the
+ * first run; Node-RED 4.1 reaches end of life on 2026-12-31), or with DEMO_NODE_RED_VERSION=4 the
+ * 4.1 devDependency under this Node.
+ */
+function demoNodeRed() {
+  if (process.env.DEMO_NODE_RED_VERSION === '4') return { nodeRedDir: path.dirname(require.resolve('node-red/package.json')), nodeBin: process.execPath };
+  const { ensureNodeRed5, NODE_RED5_VERSION } = require('./node-red-cache');
+  const { cacheRoot } = require('./tool-cache');
+  log(`Node-RED ${NODE_RED5_VERSION} under Node 24 from the tool cache ${cacheRoot()} (fetched on the first run: about 300 MB, a minute or two)…`);
+  const { nodeRedDir, nodeBin } = ensureNodeRed5();
+  return { nodeRedDir, nodeBin };
+}
+
+function startNodeRed({ userDir, port, redact, nodeRedDir, nodeBin }) {
   const child = fork(path.join(__dirname, 'demo-node-red.js'), [], {
     execArgv: [],
+    execPath: nodeBin,
     env: {
       ...process.env,
-      DEMO_NODE_RED: JSON.stringify({ userDir, port, credentialSecret: crypto.randomBytes(24).toString('hex') }),
+      DEMO_NODE_RED: JSON.stringify({ userDir, port, nodeRedDir, credentialSecret: crypto.randomBytes(24).toString('hex') }),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -221,7 +249,7 @@ async function firstRun(sandbox, timeoutMs = 20_000) {
 
 async function main() {
   const requestedPort = portFromEnv('DEMO_PORT', undefined);
-  const sandboxPort = portFromEnv('DEMO_SANDBOX_PORT', 0);
+  const sandboxPort = await sandboxPortChoice();
   buildIfNeeded();
 
   const { startSandbox, DEFAULT_CLIENTS } = require(path.join(ROOT, 'dist', 'sandbox'));
@@ -279,8 +307,9 @@ async function main() {
       log(`Port ${DEFAULT_PORT} is in use: Node-RED gets a free port instead (set DEMO_PORT to choose one).`);
       port = 0;
     }
+    const runtime = demoNodeRed();
     userDir = createUserDir();
-    const started = startNodeRed({ userDir, port, redact });
+    const started = startNodeRed({ userDir, port, redact, ...runtime });
     nodeRed = started.child;
     let ready;
     try {
@@ -323,6 +352,10 @@ async function main() {
     log('     a token request against the sandbox (config nodes are also listed in the Configuration nodes sidebar).');
     log('  4. The sandbox counters and webhook records (URLs above) change with every click.');
     log('Client ids are the sandbox defaults (dt-client, zd-client, gen-client); secrets are stored encrypted and never printed.');
+    log(`To make a credential by hand: the test clients' ids and secrets and the test users are in sandbox/README.md`);
+    log(sandboxPort === DEFAULT_SANDBOX_PORT
+      ? `("Default clients and users"); the sandbox stays at ${sandbox.url} from run to run (DEMO_SANDBOX_PORT to change it).`
+      : `("Default clients and users"); the sandbox is at ${sandbox.url} for this run (without DEMO_SANDBOX_PORT it keeps port ${DEFAULT_SANDBOX_PORT}).`);
     log('');
     log(`Demo ready: ${editorUrl} (Ctrl-C to stop)`);
   } catch (error) {
@@ -331,6 +364,6 @@ async function main() {
   }
 }
 
-module.exports = { buildIfNeeded, buildReason, demoTempDir, portFromEnv, portIsFree, redactor, waitForExit };
+module.exports = { buildIfNeeded, buildReason, demoTempDir, portFromEnv, portIsFree, redactor, sandboxPortChoice, DEFAULT_SANDBOX_PORT, waitForExit };
 
 if (require.main === module) main();

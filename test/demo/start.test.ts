@@ -33,6 +33,8 @@ test('prints the editor, the sandbox and its index page, and what to look at', (
   expect(output).toContain('Node-RED editor');
   expect(output).toMatch(/Provider sandbox\s+http:\/\/127\.0\.0\.1:\d+\/\s+\(index page/);
   expect(output).toContain('What to look at');
+  // Node-RED 5 (4.1 ends its life on 2026-12-31), under Node 24 from the tool cache
+  expect(output).toMatch(/OAuth2 connectors demo: Node-RED 5\.\d+\.\d+ with/);
   expect(output).toMatch(/Deployteq webhook deliveries: [1-9]\d* \(ok\)/);
 });
 
