@@ -26,7 +26,7 @@ export class DeployteqOAuth2Api implements ICredentialType {
 	icon = 'file:icons/deployteq.svg' as const;
 
 	// a literal, as n8n's lint wants; a unit test checks it equals the description's
-	documentationUrl = 'https://www.deployteq.com/';
+	documentationUrl = 'https://docs.deployteq.net/dug/getting-started-with-deployteq/deployteq-store/webhook-receiver/oauth-2-0-server-for-deployteq-webhooks';
 
 	properties: INodeProperties[] = [
 		grantProperty(DEPLOYTEQ),

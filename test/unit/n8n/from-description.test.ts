@@ -10,6 +10,7 @@ import { DEPLOYTEQ } from '../../../lib/providers/deployteq/description';
 import { GENERIC } from '../../../lib/providers/generic/description';
 import { ZENDESK_CHAT } from '../../../lib/providers/zendesk-chat/description';
 import { maxResponseSizeOption } from '../../../nodes/shared/response-size';
+import deployteqCodex from '../../../nodes/Deployteq/Deployteq.node.json';
 
 const property = (type: { properties: Array<{ name: string }> }, name: string) => type.properties.find((p) => p.name === name) as unknown as { options?: Array<{ value: unknown }>; default?: unknown };
 
@@ -19,6 +20,12 @@ it('literal documentation URLs and defaults equal the descriptions', () => {
   expect(new ZendeskChatPasswordOAuth2Api().documentationUrl).toBe(ZENDESK_CHAT.documentationUrl);
   expect(new AdvancedOAuth2Api().documentationUrl).toBe(GENERIC.documentationUrl);
   expect(maxResponseSizeOption.default).toBe(DEFAULT_API_RESPONSE_MAX_BYTES / (1024 * 1024));
+});
+
+it('Deployteq: the documentation link (credential, node codex) is the OAuth 2.0 webhook documentation, from one home', () => {
+  expect(DEPLOYTEQ.documentationUrl).toMatch(/^https:\/\/docs\.deployteq\.net\/.*\/webhook-receiver\/oauth-2-0-server-for-deployteq-webhooks$/);
+  expect(deployteqCodex.resources.primaryDocumentation).toEqual([{ url: DEPLOYTEQ.documentationUrl }]);
+  expect(deployteqCodex.resources.credentialDocumentation).toEqual([{ url: DEPLOYTEQ.documentationUrl }]);
 });
 
 it('option lists and defaults come from the descriptions', () => {
