@@ -39,14 +39,14 @@ function demoCredentials(sandbox, clients) {
       id: 'demoDeployteq001', name: 'Deployteq (sandbox)', type: 'deployteqOAuth2Api',
       data: {
         grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`,
-        clientId: clients.deployteq.clientId, clientSecret: clients.deployteq.clientSecret, scopes: ['apps.webhook:execute'],
+        clientId: clients.deployteq.clientId, clientSecret: clients.deployteq.clientSecret, requestedScopes: ['apps.webhook:execute'],
       },
     },
     {
       id: 'demoZendesk00001', name: 'Zendesk Chat (sandbox)', type: 'zendeskChatOAuth2Api',
       data: {
         grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`,
-        clientId: clients.zendesk.clientId, clientSecret: clients.zendesk.clientSecret, scopes: ['read'],
+        clientId: clients.zendesk.clientId, clientSecret: clients.zendesk.clientSecret, requestedScopes: ['read'],
       },
     },
     {

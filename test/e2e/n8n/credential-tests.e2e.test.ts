@@ -157,8 +157,8 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     return tokens;
   }
 
-  const deployteq = () => ({ grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] });
-  const zendesk = () => ({ grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] });
+  const deployteq = () => ({ grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] });
+  const zendesk = () => ({ grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] });
 
   it('Deployteq, client credentials: n8n fetches a token (Basic client auth) and passes; a wrong secret fails at the token endpoint', async () => {
     const before = sandbox.counters.tokenRequestsByProviderGrant.deployteq.client_credentials ?? 0;
@@ -171,7 +171,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   });
 
   it('Deployteq, authorization code: fails without a token; passes with the token the sign-in stored', async () => {
-    const data = { ...deployteq(), grantType: 'authorizationCode', scopes: ['apps.webhook:execute', 'offline_access'] };
+    const data = { ...deployteq(), grantType: 'authorizationCode', requestedScopes: ['apps.webhook:execute', 'offline_access'] };
     // (the editor shows "connected" instead of a Test button for sign-in credentials; the API still answers)
     const [notConnected] = await testCases('deployteqOAuth2Api', data);
     expect(notConnected).toEqual({ status: 'Error', message: 'Unable to sign without access token' });
@@ -220,7 +220,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   });
 
   it('Zendesk Chat password credential: passes; a wrong client secret and a wrong password fail with the OAuth2 error and a hint', async () => {
-    const data = { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'] };
+    const data = { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'] };
     const [good, badSecret, badPassword] = await testCases('zendeskChatPasswordOAuth2Api', data, [{ clientSecret: WRONG_SECRET }, { password: WRONG_PASSWORD }]);
     expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
     expect(badSecret.status).toBe('Error');
