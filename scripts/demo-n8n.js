@@ -56,6 +56,8 @@ function demoCredentials(sandbox, clients) {
       data: {
         grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: clients.generic.clientId,
         clientSecret: clients.generic.clientSecret, clientAuthentication: 'body', scope: 'read', headerName: 'Authorization', headerPrefix: 'Bearer',
+        // "Test" in the credential dialog opens this with the token
+        testUrl: sandbox.endpoints.generic.me,
       },
     },
   ];

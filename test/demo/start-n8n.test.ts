@@ -104,6 +104,28 @@ test('the demo workflow and the three sandbox credentials are in n8n, with the p
   expect(await nodeTypes.text()).toContain('n8n-nodes-oauth2-connectors.deployteq');
 });
 
+test('the three sandbox credentials pass n8n\'s credential test, as the dialog\'s Test runs it; the generic one calls its Test URL', async () => {
+  const rest = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${editorUrl}rest${route}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    for (const secret of FIXTURE_SECRETS) expect(text).not.toContain(secret);
+    expect(res.status).toBe(200);
+    return (JSON.parse(text) as { data: Record<string, unknown> }).data;
+  };
+  for (const [id, type] of [['demoDeployteq001', 'deployteqOAuth2Api'], ['demoZendesk00001', 'zendeskChatOAuth2Api'], ['demoGeneric00001', 'advancedOAuth2Api']]) {
+    // the dialog sends the stored data back (secrets blanked; n8n puts the stored ones in)
+    const stored = await rest('GET', `/credentials/${id}?includeData=true`);
+    const before = await countersUntil(sandboxUrl, () => true);
+    const result = await rest('POST', '/credentials/test', { credentials: { id, name: stored.name, type, data: stored.data } });
+    expect({ id, ...result }).toEqual({ id, status: 'OK', message: 'Connection successful!' });
+    if (type === 'advancedOAuth2Api') {
+      expect((stored.data as Record<string, unknown>).testUrl).toBe(`${sandboxUrl}/generic/api/me`);
+      const after = await countersUntil(sandboxUrl, (c) => c.apiRequestsByProvider.generic > before.apiRequestsByProvider.generic);
+      expect(after.apiRequestsByProvider.generic - before.apiRequestsByProvider.generic).toBe(1);
+    }
+  }
+});
+
 test('Ctrl-C stops n8n and the sandbox: exit code 0, ports closed, demo folder removed, nothing secret printed', async () => {
   const editorPort = Number(new URL(editorUrl).port);
   const sandboxPort = Number(new URL(sandboxUrl).port);

@@ -232,12 +232,26 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   it('Advanced OAuth2: the token from its own engine opens the test URL; a wrong secret fails with the OAuth2 error and a hint', async () => {
     const data = { grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic', scope: 'read', testUrl: `${sandbox.url}/generic/api/me` };
     const api = sandbox.counters.apiRequestsByProvider.generic;
-    const [good, bad, noTestUrl] = await testCases('advancedOAuth2Api', data, [{ clientSecret: WRONG_SECRET }, { testUrl: '' }]);
+    const [good, bad] = await testCases('advancedOAuth2Api', data, [{ clientSecret: WRONG_SECRET }]);
     expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
     expect(sandbox.counters.apiRequestsByProvider.generic - api).toBeGreaterThanOrEqual(1);
     expect(bad.status).toBe('Error');
     expect(bad.message).toMatch(/^OAuth2 token failed: invalid_client \(HTTP 401\)\..*check the client ID and secret/);
-    expect(noTestUrl.status).toBe('Error');
+  });
+
+  it('Advanced OAuth2 without a Test URL: the test is the token request alone (passes; a wrong secret fails with the OAuth2 error); no API is called', async () => {
+    const data = { grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic', scope: 'read', testUrl: '' };
+    const id = await create('advancedOAuth2Api', data);
+    const before = sandbox.counters;
+    const good = await runTest(id, 'advancedOAuth2Api', data);
+    const after = sandbox.counters;
+    expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
+    expect(after.tokenRequestsByProviderGrant.generic.client_credentials - (before.tokenRequestsByProviderGrant.generic.client_credentials ?? 0)).toBe(1);
+    expect(after.apiRequestsByProvider.generic).toBe(before.apiRequestsByProvider.generic);
+    const bad = await runTest(id, 'advancedOAuth2Api', { ...data, clientSecret: WRONG_SECRET });
+    expect(bad.status).toBe('Error');
+    expect(bad.message).toMatch(/^OAuth2 token failed: invalid_client \(HTTP 401\)\..*check the client ID and secret/);
+    expect(sandbox.counters.apiRequestsByProvider.generic).toBe(before.apiRequestsByProvider.generic);
   });
 
   it('Zendesk Chat Trigger, active workflow: n8n polls on activation and again a minute later, emitting exactly the chats the sandbox added', async () => {
