@@ -219,7 +219,8 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.example.com/me',
-			description: 'An API URL that answers a GET with 2xx when the token is good; used by "Test" in the credential dialog',
+			description:
+				'An API URL that answers a GET with 2xx when the token is good; "Test" in the credential dialog calls it with the token. Empty: "Test" checks the token request alone.',
 		},
 		...TOKEN_STATE_PROPERTIES,
 		{
@@ -247,10 +248,19 @@ export class AdvancedOAuth2Api implements ICredentialType {
 		},
 	};
 
+	/**
+	 * n8n runs `preAuthentication` (the token request, with this package's engine) before every test,
+	 * so a wrong client ID, secret or password fails here with the engine's OAuth2 error and hint.
+	 * With a Test URL the token then opens it and its status is judged. Without one the token request
+	 * is the test: n8n still sends the request below, so it goes to the access token URL (a GET, which
+	 * token endpoints refuse, to the server that issued the token) and its status is not judged.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
-			url: '={{ $credentials.testUrl }}',
+			url: '={{ $credentials.testUrl || $credentials.tokenUrl }}',
 			method: 'GET',
+			// an expression: n8n's routing resolves every field of the test request
+			ignoreHttpStatusErrors: '={{ !$credentials.testUrl }}' as unknown as boolean,
 		},
 	};
 }

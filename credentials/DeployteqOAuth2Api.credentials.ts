@@ -1,7 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { DEPLOYTEQ } from '../lib/providers/deployteq/description';
-import { grantProperty, scopeExpression, scopesProperty } from './shared/from-description';
+import { grantProperty, N8N_GRANT, requiredScopeNotices, scopeExpression, scopesProperty } from './shared/from-description';
 import { httpsOnly } from './shared/url-expression';
 
 /** The auth server's base URL as an expression body over `source` (`$self` or `$credentials`). */
@@ -26,7 +26,7 @@ export class DeployteqOAuth2Api implements ICredentialType {
 	icon = 'file:icons/deployteq.svg' as const;
 
 	// a literal, as n8n's lint wants; a unit test checks it equals the description's
-	documentationUrl = 'https://www.deployteq.com/';
+	documentationUrl = 'https://docs.deployteq.net/dug/getting-started-with-deployteq/deployteq-store/webhook-receiver/oauth-2-0-server-for-deployteq-webhooks';
 
 	properties: INodeProperties[] = [
 		grantProperty(DEPLOYTEQ),
@@ -73,7 +73,9 @@ export class DeployteqOAuth2Api implements ICredentialType {
 		scopesProperty(
 			DEPLOYTEQ,
 			'What n8n may do. Pick only scopes the Deployteq application was registered with. With Authorization Code add "Stay Connected (offline_access)", or the connection ends when the first token expires.',
+			{ grantType: DEPLOYTEQ.grants.map((g) => N8N_GRANT[g.value]) },
 		),
+		...requiredScopeNotices(DEPLOYTEQ),
 		{
 			displayName: 'Scope',
 			name: 'scope',

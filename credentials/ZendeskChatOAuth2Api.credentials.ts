@@ -5,10 +5,10 @@ import {
 	authorizeUrlExpression,
 	tokenUrlExpression,
 	zendeskChatLocationProperties,
-	zendeskChatScopesProperty,
+	zendeskChatScopesProperties,
 } from './shared/zendesk-chat-fields';
 import { ZENDESK_CHAT } from '../lib/providers/zendesk-chat/description';
-import { grantProperty } from './shared/from-description';
+import { grantProperty, scopeExpression } from './shared/from-description';
 
 /**
  * Zendesk Chat (formerly Zopim) OAuth2: authorization code or client credentials, client
@@ -30,7 +30,7 @@ export class ZendeskChatOAuth2Api implements ICredentialType {
 	properties: INodeProperties[] = [
 		grantProperty(ZENDESK_CHAT, ['authorization_code', 'client_credentials']),
 		...zendeskChatLocationProperties,
-		zendeskChatScopesProperty,
+		...zendeskChatScopesProperties,
 		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
@@ -47,7 +47,7 @@ export class ZendeskChatOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: '={{ ($self["scopes"] || []).join(" ") }}',
+			default: scopeExpression(ZENDESK_CHAT),
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -10,7 +10,8 @@ import type {
 
 import { zendeskChatOAuth2Config } from '../lib/providers/zendesk-chat';
 import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
-import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatScopesProperty } from './shared/zendesk-chat-fields';
+import { chosenScopes } from './shared/from-description';
+import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatScopesProperties } from './shared/zendesk-chat-fields';
 
 /**
  * Zendesk Chat with the password grant (Chat-only accounts, confidential API client), which n8n's
@@ -67,7 +68,7 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		zendeskChatScopesProperty,
+		...zendeskChatScopesProperties,
 		...TOKEN_STATE_PROPERTIES,
 	];
 
@@ -78,7 +79,7 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 			baseUrl: String(credentials.baseUrl ?? '').trim() || undefined,
 			clientId: String(credentials.clientId ?? ''),
 			clientSecret: String(credentials.clientSecret ?? ''),
-			scopes: (credentials.scopes as string[] | undefined) ?? ['read'],
+			scopes: chosenScopes(credentials) ?? ['read'],
 		});
 		const tokens = await fetchTokenSet(
 			this,

@@ -7,7 +7,9 @@
 //  3. prepares a fresh n8n user folder (outside the repo) with this package linked in as a
 //     community package, imports sandbox credentials and the demo workflow with the n8n CLI and
 //     runs the workflow once (`n8n execute`), so its result is in the sandbox and in n8n;
-//  4. starts the n8n editor on 127.0.0.1 and prints its URL, the workflow's URL and the sandbox's.
+//  4. starts the n8n editor on 127.0.0.1 and prints the URL to open, the demo workflow's: n8n asks
+//     for the sign-in there and then shows the workflow (it sends a signed-out visitor to
+//     /signin?redirect=<that path>), not its own start page; and the sandbox's URLs.
 // The instance owner is created from the environment (N8N_INSTANCE_OWNER_*) with a password
 // generated for this run; it is written to a file (mode 600) whose path is printed, never the
 // password itself. Ctrl-C (SIGINT) or SIGTERM stops n8n and the sandbox and exits 0.
@@ -39,14 +41,14 @@ function demoCredentials(sandbox, clients) {
       id: 'demoDeployteq001', name: 'Deployteq (sandbox)', type: 'deployteqOAuth2Api',
       data: {
         grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`,
-        clientId: clients.deployteq.clientId, clientSecret: clients.deployteq.clientSecret, scopes: ['apps.webhook:execute'],
+        clientId: clients.deployteq.clientId, clientSecret: clients.deployteq.clientSecret, requestedScopes: ['apps.webhook:execute'],
       },
     },
     {
       id: 'demoZendesk00001', name: 'Zendesk Chat (sandbox)', type: 'zendeskChatOAuth2Api',
       data: {
         grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`,
-        clientId: clients.zendesk.clientId, clientSecret: clients.zendesk.clientSecret, scopes: ['read'],
+        clientId: clients.zendesk.clientId, clientSecret: clients.zendesk.clientSecret, requestedScopes: ['read'],
       },
     },
     {
@@ -54,6 +56,8 @@ function demoCredentials(sandbox, clients) {
       data: {
         grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: clients.generic.clientId,
         clientSecret: clients.generic.clientSecret, clientAuthentication: 'body', scope: 'read', headerName: 'Authorization', headerPrefix: 'Bearer',
+        // "Test" in the credential dialog opens this with the token
+        testUrl: sandbox.endpoints.generic.me,
       },
     },
   ];
@@ -243,13 +247,15 @@ async function main() {
       await sleep(500);
     }
 
+    // the URL to open: n8n signs a visitor in and then goes on to the demo workflow
+    const workflowUrl = `${editorUrl}workflow/${WORKFLOW_ID}`;
     const c = sandbox.counters;
     log('');
     log(`OAuth2 connectors demo: n8n ${n8nScript.N8N_VERSION} with ${n8nScript.PACKAGE_NAME} (community package) and the provider sandbox.`);
     log('');
-    log(`  n8n editor        ${editorUrl}`);
-    log(`  Demo workflow     ${editorUrl}workflow/${WORKFLOW_ID}`);
+    log(`  Open              ${workflowUrl}   (the demo workflow, after the sign-in)`);
     log(`  Sign in as        ${OWNER_EMAIL}; the password generated for this run is in ${loginFile}`);
+    log(`  n8n editor        ${editorUrl}`);
     log(`  Provider sandbox  ${sandbox.url}/   (index page of every endpoint)`);
     log(`  Sandbox counters  ${sandbox.url}/_sandbox/counters`);
     log(`  Webhook records   ${sandbox.url}/_sandbox/deliveries`);
@@ -260,12 +266,12 @@ async function main() {
     log(`  Generic /api/me:   ${itemsOf('Generic API: /api/me')} item(s), sandbox API requests ${c.apiRequestsByProvider.generic}`);
     log('');
     log('What to look at:');
-    log('  1. Sign in, open the demo workflow and click "Execute workflow": each node shows its items');
+    log('  1. Open the URL above and sign in: n8n shows the demo workflow. Click "Execute workflow": each node shows its items');
     log('     (the webhook answer, 3 chats, the /api/me answer).');
     log('  2. Credentials (Overview → Credentials): the three sandbox credentials; secrets stay hidden.');
     log('  3. The sandbox counters and webhook records (URLs above) change with every execution.');
     log('');
-    log(`Demo ready: ${editorUrl} (Ctrl-C to stop)`);
+    log(`Demo ready: ${workflowUrl} (Ctrl-C to stop)`);
   } catch (error) {
     warn(`The n8n demo could not start: ${redact(error instanceof Error ? error.message : String(error))}`);
     await stop(null, 1);

@@ -37,20 +37,67 @@ export function grantProperty(description: ProviderDescription, grants: readonly
 	};
 }
 
-/** The scopes as a multi-select: "Execute Webhooks (apps.webhook:execute)", defaults preselected. */
-export function scopesProperty(description: ProviderDescription, help: string): INodeProperties {
+/**
+ * The name of the scopes multi-select in the credentials' data. Not `scopes`: n8n's credential
+ * dialog keeps a new credential's project permissions under that key of its form data
+ * (useCredentialForm in n8n 2.x sets `scopes` after the defaults), which emptied a property of that
+ * name, so the declared default never showed and an empty list was saved.
+ */
+export const SCOPES_FIELD = 'requestedScopes';
+
+/** "Execute Webhooks (apps.webhook:execute)"; a label that contains the value stays as it is ("Read"). */
+function scopeName(c: Choice): string {
+	return c.label.includes(c.value) ? titleCase(c.label) : `${titleCase(c.label)} (${c.value})`;
+}
+
+/**
+ * The scopes as a multi-select: "Execute Webhooks (apps.webhook:execute)", defaults preselected.
+ *
+ * `shownWith` names an options field of the credential and all its values. n8n's credential dialog
+ * (2.41) renders a new credential's fields before it fills in their defaults, and a multi-select
+ * mounted with no value at once stores an empty list (Element Plus's select does so), which the
+ * defaults then no longer replace: the field started empty. Shown only once that options field has
+ * a value, the multi-select mounts after the defaults are in (an options field gets its default at
+ * the same time), so it shows them; for stored credentials and at run time the rule always holds.
+ */
+export function scopesProperty(description: ProviderDescription, help: string, shownWith: Record<string, string[]>): INodeProperties {
 	return {
 		displayName: 'Scopes',
-		name: 'scopes',
+		name: SCOPES_FIELD,
 		type: 'multiOptions',
 		options: description.scopes.choices.map((c: Choice) => ({
-			name: c.label.includes(c.value) ? titleCase(c.label) : `${titleCase(c.label)} (${c.value})`,
+			name: scopeName(c),
 			value: c.value,
 			...(c.description ? { description: c.description } : {}),
 		})),
 		default: [...description.scopes.default],
 		description: help,
+		displayOptions: { show: shownWith },
 	};
+}
+
+/**
+ * A notice per required scope, shown in the credential dialog while the Scopes field lacks it (before
+ * anyone connects): n8n hides a field when any chosen value matches its `hide` rule, and shows it
+ * for an empty list.
+ */
+export function requiredScopeNotices(description: ProviderDescription): INodeProperties[] {
+	return (description.scopes.required ?? []).map((scope, index) => {
+		const choice = description.scopes.choices.find((c) => c.value === scope) ?? { value: scope, label: scope };
+		return {
+			displayName: `Without the scope ${scopeName(choice)} ${description.displayName} refuses the requests of this credential (HTTP 403). Add it to Scopes, and connect again if you connected already.`,
+			name: index === 0 ? 'requiredScopeNotice' : `requiredScopeNotice${index + 1}`,
+			type: 'notice',
+			default: '',
+			displayOptions: { hide: { [SCOPES_FIELD]: [scope] } },
+		};
+	});
+}
+
+/** The scopes chosen in a credential's data (undefined when none were stored). */
+export function chosenScopes(data: Record<string, unknown>): string[] | undefined {
+	const value = data[SCOPES_FIELD];
+	return Array.isArray(value) ? value.map(String) : undefined;
 }
 
 /**
@@ -59,5 +106,5 @@ export function scopesProperty(description: ProviderDescription, help: string): 
  */
 export function scopeExpression(description: ProviderDescription, separator = ' '): string {
 	const codeOnly = JSON.stringify(description.scopes.codeGrantOnly ?? []);
-	return `={{ ($self["scopes"] || []).filter(s => $self["grantType"] === "authorizationCode" || !${codeOnly}.includes(s)).join(${JSON.stringify(separator)}) }}`;
+	return `={{ ($self["${SCOPES_FIELD}"] || []).filter(s => $self["grantType"] === "authorizationCode" || !${codeOnly}.includes(s)).join(${JSON.stringify(separator)}) }}`;
 }

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
-import { scopesProperty, titleCase } from './from-description';
+import { requiredScopeNotices, scopesProperty, titleCase } from './from-description';
 import { httpsOnly } from './url-expression';
 
 const { current, legacy } = ZENDESK_CHAT.hosts;
@@ -66,4 +66,8 @@ export function apiUrlExpression(source: string, path: string): string {
 	return `={{ ${rootExpression(source)} + ${pathExpression(source, current.paths.api, legacy.paths.api)} + "${path}" }}`;
 }
 
-export const zendeskChatScopesProperty: INodeProperties = scopesProperty(ZENDESK_CHAT, 'What n8n may do in Zendesk Chat');
+/** The Scopes field of both Zendesk Chat credentials, and the notice shown while it lacks a required scope. */
+export const zendeskChatScopesProperties: INodeProperties[] = [
+	scopesProperty(ZENDESK_CHAT, 'What n8n may do in Zendesk Chat', { host: ZENDESK_CHAT.hostChoices.map((h) => h.value) }),
+	...requiredScopeNotices(ZENDESK_CHAT),
+];

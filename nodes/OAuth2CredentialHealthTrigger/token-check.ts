@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions
 
 import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
 import type { EngineGrant } from '../../credentials/shared/engine-token';
+import { chosenScopes } from '../../credentials/shared/from-description';
 import { n8nTransport } from '../../credentials/shared/n8n-transport';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
 import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
@@ -79,7 +80,7 @@ export function engineSetup(type: WatchedCredential, data: ICredentialDataDecryp
 		baseUrl: String(data.baseUrl ?? '').trim() || undefined,
 		clientId: String(data.clientId ?? ''),
 		clientSecret: String(data.clientSecret ?? ''),
-		scopes: (data.scopes as string[] | undefined) ?? ['read'],
+		scopes: chosenScopes(data) ?? ['read'],
 	});
 	return { config, grant: { type: 'password', username: String(data.username ?? ''), password: String(data.password ?? '') } };
 }

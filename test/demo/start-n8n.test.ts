@@ -3,10 +3,13 @@
 // line; signs in with the owner password from the printed file; checks the imported workflow and
 // credentials through n8n's REST API, what the workflow did at the sandbox, that neither a fixture
 // secret nor the owner password was printed, and that Ctrl-C (SIGINT) stops n8n and the sandbox
-// with exit code 0, closes both ports and removes the demo folder. The first run installs n8n into
-// the tool cache (minutes; scripts/n8n.js). Needs dist/ (`npm test` builds first).
+// with exit code 0, closes both ports and removes the demo folder. The URL the demo says to open is
+// the demo workflow's: in a real browser (Debian's chromium, test/support/chromium.ts) it asks for
+// the sign-in and then shows the demo workflow, not n8n's own start page. The first run installs n8n
+// into the tool cache (minutes; scripts/n8n.js). Needs dist/ (`npm test` builds first).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { launchChromium } from '../support/chromium';
 import { countersUntil, FIXTURE_SECRETS, portAccepts, ROOT, startDemo, type DemoProcess } from './support';
 
 jest.setTimeout(25 * 60_000);
@@ -15,6 +18,8 @@ const WORKFLOW_ID = 'oauth2DemoFlow01';
 
 let demo: DemoProcess;
 let editorUrl = '';
+/** The URL the demo says to open when it is ready. */
+let openUrl = '';
 let sandboxUrl = '';
 let loginFile = '';
 let password = '';
@@ -23,7 +28,8 @@ let cookie = '';
 beforeAll(async () => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'sandbox', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   demo = startDemo('demo-n8n.js', { DEMO_N8N_PORT: '0', DEMO_SANDBOX_PORT: '0', DEMO_SKIP_BUILD: '1' });
-  editorUrl = (await demo.waitFor(/Demo ready: (http:\/\/127\.0\.0\.1:\d+\/)/, 20 * 60_000))[1];
+  const ready = await demo.waitFor(/Demo ready: ((http:\/\/127\.0\.0\.1:\d+\/)\S*)/, 20 * 60_000);
+  [, openUrl, editorUrl] = ready;
   const output = demo.output();
   sandboxUrl = (output.match(/Provider sandbox\s+(http:\/\/127\.0\.0\.1:\d+)\//) ?? [])[1] ?? '';
   loginFile = (output.match(/password generated for this run is in (\S+)/) ?? [])[1] ?? '';
@@ -59,6 +65,24 @@ test('the owner signs in with the generated password (the login file is private)
   expect(cookie).toMatch(/^n8n-auth=/);
 });
 
+test('the URL to open is the demo workflow: in a browser n8n asks for the sign-in, then shows the demo workflow', async () => {
+  expect(openUrl).toBe(`${editorUrl}workflow/${WORKFLOW_ID}`);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(openUrl);
+    await page.waitForSelector('input[name=emailOrLdapLoginId]', { timeout: 60_000 });
+    await page.fill('input[name=emailOrLdapLoginId]', 'demo@example.test');
+    await page.fill('input[name=password]', password);
+    await page.click('[data-test-id=form-submit-button]');
+    await page.waitForURL(`${editorUrl}workflow/${WORKFLOW_ID}`, { timeout: 60_000 });
+    await page.locator('[data-test-id=canvas-node][data-node-name="Deployteq webhook"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-test-id=canvas-node]').count()).toBe(5);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the demo workflow and the three sandbox credentials are in n8n, with the package\'s nodes', async () => {
   const workflow = await fetch(`${editorUrl}rest/workflows/${WORKFLOW_ID}`, { headers: { cookie } });
   expect(workflow.status).toBe(200);
@@ -78,6 +102,28 @@ test('the demo workflow and the three sandbox credentials are in n8n, with the p
   const nodeTypes = await fetch(`${editorUrl}types/nodes.json`, { headers: { cookie } });
   expect(nodeTypes.status).toBe(200);
   expect(await nodeTypes.text()).toContain('n8n-nodes-oauth2-connectors.deployteq');
+});
+
+test('the three sandbox credentials pass n8n\'s credential test, as the dialog\'s Test runs it; the generic one calls its Test URL', async () => {
+  const rest = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${editorUrl}rest${route}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    for (const secret of FIXTURE_SECRETS) expect(text).not.toContain(secret);
+    expect(res.status).toBe(200);
+    return (JSON.parse(text) as { data: Record<string, unknown> }).data;
+  };
+  for (const [id, type] of [['demoDeployteq001', 'deployteqOAuth2Api'], ['demoZendesk00001', 'zendeskChatOAuth2Api'], ['demoGeneric00001', 'advancedOAuth2Api']]) {
+    // the dialog sends the stored data back (secrets blanked; n8n puts the stored ones in)
+    const stored = await rest('GET', `/credentials/${id}?includeData=true`);
+    const before = await countersUntil(sandboxUrl, () => true);
+    const result = await rest('POST', '/credentials/test', { credentials: { id, name: stored.name, type, data: stored.data } });
+    expect({ id, ...result }).toEqual({ id, status: 'OK', message: 'Connection successful!' });
+    if (type === 'advancedOAuth2Api') {
+      expect((stored.data as Record<string, unknown>).testUrl).toBe(`${sandboxUrl}/generic/api/me`);
+      const after = await countersUntil(sandboxUrl, (c) => c.apiRequestsByProvider.generic > before.apiRequestsByProvider.generic);
+      expect(after.apiRequestsByProvider.generic - before.apiRequestsByProvider.generic).toBe(1);
+    }
+  }
 });
 
 test('Ctrl-C stops n8n and the sandbox: exit code 0, ports closed, demo folder removed, nothing secret printed', async () => {

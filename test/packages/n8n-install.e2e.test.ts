@@ -37,7 +37,7 @@ it('a workflow with the installed Deployteq node delivers to the webhook with on
     id: 'installedCred001',
     name: 'Deployteq (installed package)',
     type: 'deployteqOAuth2Api',
-    data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+    data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
   };
   await harness.importCredentials([credential]);
   const workflow = chainWorkflow('installed package', [

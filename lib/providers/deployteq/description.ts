@@ -25,7 +25,9 @@ export interface DeployteqDescription extends ProviderDescription {
 export const DEPLOYTEQ: DeployteqDescription = {
   id: 'deployteq',
   displayName: 'Deployteq',
-  documentationUrl: 'https://www.deployteq.com/',
+  // Deployteq's documentation of its OAuth 2.0 server for webhooks (the n8n credential and the
+  // node's codex keep a literal copy; test/unit/n8n/from-description.test.ts checks they are equal)
+  documentationUrl: 'https://docs.deployteq.net/dug/getting-started-with-deployteq/deployteq-store/webhook-receiver/oauth-2-0-server-for-deployteq-webhooks',
   grants: [
     { value: 'client_credentials', label: 'Client credentials', description: 'Server to server: tokens from the client ID and secret alone' },
     { value: 'authorization_code', label: 'Authorization code', description: 'A Deployteq user signs in and approves access (the user who registered the application)' },

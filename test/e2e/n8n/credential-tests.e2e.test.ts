@@ -157,8 +157,8 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     return tokens;
   }
 
-  const deployteq = () => ({ grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] });
-  const zendesk = () => ({ grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] });
+  const deployteq = () => ({ grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] });
+  const zendesk = () => ({ grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] });
 
   it('Deployteq, client credentials: n8n fetches a token (Basic client auth) and passes; a wrong secret fails at the token endpoint', async () => {
     const before = sandbox.counters.tokenRequestsByProviderGrant.deployteq.client_credentials ?? 0;
@@ -171,7 +171,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   });
 
   it('Deployteq, authorization code: fails without a token; passes with the token the sign-in stored', async () => {
-    const data = { ...deployteq(), grantType: 'authorizationCode', scopes: ['apps.webhook:execute', 'offline_access'] };
+    const data = { ...deployteq(), grantType: 'authorizationCode', requestedScopes: ['apps.webhook:execute', 'offline_access'] };
     // (the editor shows "connected" instead of a Test button for sign-in credentials; the API still answers)
     const [notConnected] = await testCases('deployteqOAuth2Api', data);
     expect(notConnected).toEqual({ status: 'Error', message: 'Unable to sign without access token' });
@@ -220,7 +220,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   });
 
   it('Zendesk Chat password credential: passes; a wrong client secret and a wrong password fail with the OAuth2 error and a hint', async () => {
-    const data = { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'] };
+    const data = { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'] };
     const [good, badSecret, badPassword] = await testCases('zendeskChatPasswordOAuth2Api', data, [{ clientSecret: WRONG_SECRET }, { password: WRONG_PASSWORD }]);
     expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
     expect(badSecret.status).toBe('Error');
@@ -232,12 +232,26 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
   it('Advanced OAuth2: the token from its own engine opens the test URL; a wrong secret fails with the OAuth2 error and a hint', async () => {
     const data = { grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic', scope: 'read', testUrl: `${sandbox.url}/generic/api/me` };
     const api = sandbox.counters.apiRequestsByProvider.generic;
-    const [good, bad, noTestUrl] = await testCases('advancedOAuth2Api', data, [{ clientSecret: WRONG_SECRET }, { testUrl: '' }]);
+    const [good, bad] = await testCases('advancedOAuth2Api', data, [{ clientSecret: WRONG_SECRET }]);
     expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
     expect(sandbox.counters.apiRequestsByProvider.generic - api).toBeGreaterThanOrEqual(1);
     expect(bad.status).toBe('Error');
     expect(bad.message).toMatch(/^OAuth2 token failed: invalid_client \(HTTP 401\)\..*check the client ID and secret/);
-    expect(noTestUrl.status).toBe('Error');
+  });
+
+  it('Advanced OAuth2 without a Test URL: the test is the token request alone (passes; a wrong secret fails with the OAuth2 error); no API is called', async () => {
+    const data = { grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: gen.clientSecret, clientAuthentication: 'basic', scope: 'read', testUrl: '' };
+    const id = await create('advancedOAuth2Api', data);
+    const before = sandbox.counters;
+    const good = await runTest(id, 'advancedOAuth2Api', data);
+    const after = sandbox.counters;
+    expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
+    expect(after.tokenRequestsByProviderGrant.generic.client_credentials - (before.tokenRequestsByProviderGrant.generic.client_credentials ?? 0)).toBe(1);
+    expect(after.apiRequestsByProvider.generic).toBe(before.apiRequestsByProvider.generic);
+    const bad = await runTest(id, 'advancedOAuth2Api', { ...data, clientSecret: WRONG_SECRET });
+    expect(bad.status).toBe('Error');
+    expect(bad.message).toMatch(/^OAuth2 token failed: invalid_client \(HTTP 401\)\..*check the client ID and secret/);
+    expect(sandbox.counters.apiRequestsByProvider.generic).toBe(before.apiRequestsByProvider.generic);
   });
 
   it('Zendesk Chat Trigger, active workflow: n8n polls on activation and again a minute later, emitting exactly the chats the sandbox added', async () => {

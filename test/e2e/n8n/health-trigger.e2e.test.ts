@@ -151,7 +151,7 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     customAuthBaseUrl: `${sandbox.url}/deployteq`,
     clientId: dt.clientId,
     clientSecret: dt.clientSecret,
-    scopes: ['apps.webhook:execute', 'offline_access'],
+    requestedScopes: ['apps.webhook:execute', 'offline_access'],
   });
   const advancedData = (secret: string) => ({ grantType: 'clientCredentials', tokenUrl: sbA.endpoints.generic.token, clientId: gen.clientId, clientSecret: secret, clientAuthentication: 'basic', scope: 'read' });
 

@@ -64,7 +64,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
         customAuthBaseUrl: `${sandbox.url}/deployteq`,
         clientId: dt.clientId,
         clientSecret: dt.clientSecret,
-        scopes: ['apps.webhook:execute', 'offline_access'],
+        requestedScopes: ['apps.webhook:execute', 'offline_access'],
       },
     };
     await harness.importCredentials([credential]);
@@ -110,7 +110,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       id: 'dtccCredential02',
       name: 'Deployteq CC batch (sandbox)',
       type: 'deployteqOAuth2Api',
-      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
     };
     await harness.importCredentials([credential]);
     const workflow = chainWorkflow('deployteq batch', [
@@ -140,7 +140,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       id: 'dterrCredential7',
       name: 'Deployteq CC errors (sandbox)',
       type: 'deployteqOAuth2Api',
-      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
     };
     await harness.importCredentials([credential]);
     const deployteq = (onError?: string) => ({
@@ -187,7 +187,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
         customAuthBaseUrl: `${sandbox.url}/deployteq`,
         clientId: dt.clientId,
         clientSecret: dt.clientSecret,
-        scopes: ['apps.webhook:execute', 'offline_access'],
+        requestedScopes: ['apps.webhook:execute', 'offline_access'],
         oauthTokenData: tokens,
       },
     };
@@ -225,7 +225,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       id: 'zdccCredential04',
       name: 'Zendesk Chat CC (sandbox)',
       type: 'zendeskChatOAuth2Api',
-      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] },
+      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] },
     };
     await harness.importCredentials([credential]);
     const creds = { zendeskChatOAuth2Api: { id: credential.id, name: credential.name } };
@@ -268,7 +268,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       id: 'zdpwCredential05',
       name: 'Zendesk Chat password (sandbox)',
       type: 'zendeskChatPasswordOAuth2Api',
-      data: { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'] },
+      data: { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'] },
     };
     await harness.importCredentials([credential]);
     const creds = { zendeskChatPasswordOAuth2Api: { id: credential.id, name: credential.name } };
@@ -380,7 +380,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
       id: 'zdcodeCredenti09',
       name: 'Zendesk Chat code (sandbox)',
       type: 'zendeskChatOAuth2Api',
-      data: { grantType: 'authorizationCode', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'], oauthTokenData: tokens },
+      data: { grantType: 'authorizationCode', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'], oauthTokenData: tokens },
     };
     await harness.importCredentials([credential]);
     const workflow = chainWorkflow('zendesk code', [

@@ -162,7 +162,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     const zendesk = new ZendeskChatPasswordOAuth2Api();
     const data = {
       subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret!,
-      username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'],
+      username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'],
     } as ICredentialDataDecryptedObject;
     const first = await zendesk.preAuthentication.call(n8nLikeHelper([]), data);
     expect(sandbox.counters.lastTokenRequestByProvider.zendesk).toMatchObject({ grantType: 'password', clientAuth: 'client_secret_post' });

@@ -24,7 +24,7 @@ describe('redirects and webhook hosts in a real n8n', () => {
     id,
     name: `Deployteq ${id}`,
     type: 'deployteqOAuth2Api',
-    data: { grantType: 'clientCredentials', ...authBase(), clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+    data: { grantType: 'clientCredentials', ...authBase(), clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
   });
   const sandboxAuth = () => ({ authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq` });
   const deployteqNode = (credential: CredentialImport, endpointUrl: string) => ({
@@ -79,13 +79,13 @@ describe('redirects and webhook hosts in a real n8n', () => {
       id: 'zdRedirectCred02',
       name: 'Zendesk CC redirect',
       type: 'zendeskChatOAuth2Api',
-      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] },
+      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] },
     };
     const password: CredentialImport = {
       id: 'zdRedirectCred03',
       name: 'Zendesk password redirect',
       type: 'zendeskChatPasswordOAuth2Api',
-      data: { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'] },
+      data: { subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'] },
     };
     await harness.importCredentials([oauth, password]);
     const viaOAuth = chainWorkflow('zd cross oauth', [
@@ -112,7 +112,7 @@ describe('redirects and webhook hosts in a real n8n', () => {
       id: 'zdRedirectCred05',
       name: 'Zendesk CC same origin',
       type: 'zendeskChatOAuth2Api',
-      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] },
+      data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] },
     };
     await harness.importCredentials([credential, zendesk]);
     const workflow = chainWorkflow('same origin redirects', [

@@ -25,7 +25,7 @@ describe('endless response bodies in a real n8n', () => {
     id: 'zdLimitCredent01',
     name: 'Zendesk CC limits',
     type: 'zendeskChatOAuth2Api',
-    data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: '', clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] },
+    data: { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: '', clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] },
   };
   const account = (options: Record<string, unknown>) => chainWorkflow(`zd account ${JSON.stringify(options)}`, [
     { name: 'Account', type: node('zendeskChat'), typeVersion: 1, credentials: { zendeskChatOAuth2Api: { id: zendesk.id, name: zendesk.name } }, parameters: { authentication: 'oAuth2', resource: 'account', operation: 'get', options } },
@@ -74,7 +74,7 @@ describe('endless response bodies in a real n8n', () => {
       id: 'dtLimitCredent02',
       name: 'Deployteq limits',
       type: 'deployteqOAuth2Api',
-      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'] },
+      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
     };
     await harness.importCredentials([credential]);
     const workflow = chainWorkflow('dt endless', [

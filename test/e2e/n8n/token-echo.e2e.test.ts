@@ -46,7 +46,7 @@ describe('tokens echoed by a provider stay out of n8n output and execution data'
       name: 'Deployteq echo',
       type: 'deployteqOAuth2Api',
       data: {
-        grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, scopes: ['apps.webhook:execute'],
+        grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'],
         oauthTokenData: seeded,
       },
     };
@@ -89,7 +89,7 @@ describe('tokens echoed by a provider stay out of n8n output and execution data'
       name: 'Zendesk password echo',
       type: 'zendeskChatPasswordOAuth2Api',
       data: {
-        subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, scopes: ['read'],
+        subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, username: DEFAULT_USERS.zendesk.email, password: DEFAULT_USERS.zendesk.password, requestedScopes: ['read'],
         accessToken: first, refreshToken: String(seeded.refresh_token), tokenExpiresAt: 0,
       },
     };

@@ -32,7 +32,7 @@ describe(`Zendesk Chat catalog operations in a real n8n (package ${PACKAGE_NAME}
     sandbox = await startSandbox({ port: 0, maxLifetimeMs: 15 * 60_000 });
     harness.secret(zd.clientSecret);
     await harness.setup();
-    credential.data = { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, scopes: ['read'] };
+    credential.data = { grantType: 'clientCredentials', subdomain: 'acme', host: 'current', baseUrl: `${sandbox.url}/zendesk`, clientId: zd.clientId, clientSecret: zd.clientSecret, requestedScopes: ['read'] };
     await harness.importCredentials([credential]);
   });
 

@@ -38,8 +38,8 @@ describe('Deployteq credential expressions', () => {
 
   it('scope joins the chosen scopes; offline_access is dropped for client credentials', () => {
     const scopes = ['apps.webhook:execute', 'offline_access'];
-    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes, grantType: 'authorizationCode' } })).toBe('apps.webhook:execute offline_access');
-    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes, grantType: 'clientCredentials' } })).toBe('apps.webhook:execute');
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { requestedScopes: scopes, grantType: 'authorizationCode' } })).toBe('apps.webhook:execute offline_access');
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { requestedScopes: scopes, grantType: 'clientCredentials' } })).toBe('apps.webhook:execute');
   });
 });
 
@@ -62,7 +62,7 @@ describe('Zendesk Chat credential expressions', () => {
   it('subdomain goes into the authorize query; scopes are space separated', () => {
     expect(evaluate(hiddenDefault(type, 'authQueryParameters'), { $self: { subdomain: 'Acme' } })).toBe('subdomain=acme');
     expect(evaluate(hiddenDefault(type, 'authQueryParameters'), { $self: {} })).toBe('');
-    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { scopes: ['read', 'chat'] } })).toBe('read chat');
+    expect(evaluate(hiddenDefault(type, 'scope'), { $self: { requestedScopes: ['read', 'chat'] } })).toBe('read chat');
   });
 
   it('the password credential tests against the account endpoint of the right host', () => {

@@ -147,7 +147,7 @@ describe('OAuth2 Credential Health Trigger, poll()', () => {
     const h = harness({
       type: 'zendeskChatPasswordOAuth2Api',
       parameters: { check: 'everyPoll' },
-      data: { subdomain: 'acme', host: 'current', baseUrl: 'https://zd.example.test', clientId: 'zd', clientSecret: 'zd-secret', username: 'agent@acme.test', password: 'agent-pass-XYZ', scopes: ['read'], accessToken: 'AT-one-123456', refreshToken: 'RT-stored-XYZ', tokenExpiresAt: 0 },
+      data: { subdomain: 'acme', host: 'current', baseUrl: 'https://zd.example.test', clientId: 'zd', clientSecret: 'zd-secret', username: 'agent@acme.test', password: 'agent-pass-XYZ', requestedScopes: ['read'], accessToken: 'AT-one-123456', refreshToken: 'RT-stored-XYZ', tokenExpiresAt: 0 },
       token: () => ({ status: 200, body: { access_token: 'AT-two-123456', refresh_token: 'RT-two-123456', token_type: 'Bearer' } }),
     });
     expect(await run(h)).toEqual([]);
