@@ -13,7 +13,8 @@
 // The instance owner is created from the environment (N8N_INSTANCE_OWNER_*) with a password
 // generated for this run; it is written to a file (mode 600) whose path is printed, never the
 // password itself. Ctrl-C (SIGINT) or SIGTERM stops n8n and the sandbox and exits 0.
-// Ports: DEMO_N8N_PORT (default 5678, or a free port when taken), DEMO_SANDBOX_PORT (default free).
+// Ports: DEMO_N8N_PORT (default 5678, or a free port when taken), DEMO_SANDBOX_PORT (default 8790, as
+// the Node-RED demo, or a free port when taken; 0 = a free port).
 // Everything about n8n (install, user folder, environment, CLI runs) comes from scripts/n8n.js.
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -22,7 +23,7 @@ const path = require('node:path');
 const { createRequire } = require('node:module');
 const n8nScript = require('./n8n');
 const { ensureNode24 } = require('./tool-cache');
-const { buildIfNeeded, demoTempDir, portFromEnv, portIsFree, redactor, waitForExit } = require('./demo');
+const { buildIfNeeded, demoTempDir, portFromEnv, portIsFree, redactor, sandboxPortChoice, waitForExit } = require('./demo');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_PORT = 5678;
@@ -100,7 +101,7 @@ function demoWorkflow(sandbox, credentials) {
 }
 
 async function main() {
-  const sandboxPort = portFromEnv('DEMO_SANDBOX_PORT', 0);
+  const sandboxPort = await sandboxPortChoice(log);
   const requestedPort = portFromEnv('DEMO_N8N_PORT', undefined);
   buildIfNeeded();
 
@@ -259,6 +260,7 @@ async function main() {
     log(`  Provider sandbox  ${sandbox.url}/   (index page of every endpoint)`);
     log(`  Sandbox counters  ${sandbox.url}/_sandbox/counters`);
     log(`  Webhook records   ${sandbox.url}/_sandbox/deliveries`);
+    log('  Test clients      client IDs, secrets and users for credentials made by hand: sandbox/README.md');
     log('');
     log(`The demo workflow ran once (n8n execute): ${runOk ? 'success' : 'FAILED (see above)'}`);
     log(`  Deployteq webhook: ${itemsOf('Deployteq webhook')} item(s) out, sandbox deliveries ${c.deliveries}`);

@@ -1,6 +1,7 @@
 // A real browser for the editor tests: Debian's chromium (scripts/chromium-ensure.sh installs it
 // with apt-get when missing; playwright downloads no browser), driven by playwright-core, headless,
-// with a fresh profile that `close()` removes. The same launch as test/node-red/support/editor-browser.ts.
+// with a fresh profile that `close()` removes.
+// Used by the Node-RED and n8n editor tests alike.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

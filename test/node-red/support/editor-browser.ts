@@ -1,17 +1,11 @@
 // A real browser (Debian chromium driven by playwright-core, no browser download) against an
 // embedded Node-RED 4.1 with adminAuth and httpAdminRoot /admin, for the editor tests.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { launchChromium, type Any } from '../../support/chromium';
 import { tempUserDir } from './helper';
 import { startRuntime, type Runtime } from './runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Any = any;
-const { chromium } = require('playwright-core');
-
-const ROOT = path.join(__dirname, '..', '..', '..');
+export type { Any };
 
 export interface EditorBrowser {
   runtime: Runtime;
@@ -22,18 +16,10 @@ export interface EditorBrowser {
 }
 
 export async function startEditorBrowser(admin: { username: string; password: string }, userDirPrefix: string): Promise<EditorBrowser> {
-  execFileSync('sh', [path.join(ROOT, 'scripts', 'chromium-ensure.sh')], { stdio: 'inherit', timeout: 10 * 60_000 });
   const runtime = await startRuntime({ nodeRedDir: path.dirname(require.resolve('node-red/package.json')), userDir: tempUserDir(userDirPrefix), httpAdminRoot: '/admin', admin, maxLifetimeMs: 8 * 60_000 });
   await runtime.login();
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
-  // a fresh profile directory: playwright passes it to chromium as --user-data-dir
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-    timeout: 60_000,
-  });
+  const chromium = await launchChromium();
+  const browser = chromium.context;
   return {
     runtime,
     browser,
@@ -54,9 +40,8 @@ export async function startEditorBrowser(admin: { username: string; password: st
       return page;
     },
     async close() {
-      await browser.close().catch(() => undefined);
+      await chromium.close();
       await runtime.stop();
-      fs.rmSync(profile, { recursive: true, force: true });
     },
   };
 }
