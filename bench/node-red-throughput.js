@@ -18,6 +18,7 @@ const { fork } = require('node:child_process');
 const { TokenManager, deployteqOAuth2Config } = require('../dist/lib');
 const { DEFAULT_CLIENTS } = require('../dist/sandbox');
 const { startSandboxChild, timed, verifyDeliveries } = require('./harness');
+const { NODE_RED_PACKAGE, ensureStaged } = require('../scripts/packages');
 
 const RUNTIME_CHILD = path.join(__dirname, '..', 'test', 'node-red', 'support', 'runtime-child.js');
 const TAB = 'benchNrTab00001';
@@ -84,7 +85,9 @@ function flows(sandboxUrl, token) {
 
 function startNodeRed(userDir) {
   const nodeRedDir = path.dirname(require.resolve('node-red/package.json'));
-  const config = { nodeRedDir, packageDir: path.join(__dirname, '..'), userDir, port: 0, credentialSecret: 'bench-credential-secret', maxLifetimeMs: 3600_000 };
+  // the staged Node-RED package (scripts/pack.js), as users install it
+  ensureStaged();
+  const config = { nodeRedDir, packageDir: NODE_RED_PACKAGE.dir, packageName: NODE_RED_PACKAGE.name, userDir, port: 0, credentialSecret: 'bench-credential-secret', maxLifetimeMs: 3600_000 };
   const child = fork(RUNTIME_CHILD, [], {
     execArgv: [], env: { ...process.env, NR_CHILD_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -10,10 +10,20 @@ import * as https from 'node:https';
 import { ResponseTooLarge, declaredTooLarge } from './body';
 import type { Transport } from './types';
 
+/**
+ * How long a connection may sit idle in the pool: 4 s, or the server's announced `Keep-Alive:
+ * timeout` less a second when that is shorter (Node's agent applies the announcement only against a
+ * `timeout` of its own; undici, behind `fetch`, keeps the same 4 s). A server closes idle connections
+ * on its own clock, and a request sent on one it is closing fails with no answer.
+ */
+const IDLE_MS = 4000;
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 64 }),
+  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: IDLE_MS }),
+  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: IDLE_MS }),
 };
+
+/** Methods a client may send again on a new connection when a reused one closed under them (RFC 9112 §9.3.1). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 /** The answer's headers as single strings: Node's own object, unless `set-cookie` (an array) is there. */
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
@@ -37,7 +47,7 @@ class TransportTimeout extends Error {
 
 const SCHEME = /^(https?):\/\//i;
 
-function send(request: Parameters<Transport>[0]): Promise<Awaited<ReturnType<Transport>>> {
+function send(request: Parameters<Transport>[0], resent = false): Promise<Awaited<ReturnType<Transport>>> {
   return new Promise((resolve, reject) => {
     // Node's client parses the URL itself: only the scheme is read here, and a URL with a user
     // name or password (rare, always refused) is found by parsing only when it could have one
@@ -77,6 +87,7 @@ function send(request: Parameters<Transport>[0]): Promise<Awaited<ReturnType<Tra
       delete headers['transfer-encoding'];
     }
     let settled = false;
+    let answered = false;
     let cancel: (() => void) | undefined;
     let req: http.ClientRequest;
     const fail = (error: unknown) => {
@@ -84,9 +95,16 @@ function send(request: Parameters<Transport>[0]): Promise<Awaited<ReturnType<Tra
       settled = true;
       cancel?.();
       req.destroy();
+      // a pooled connection the server closed while idle: no answer came, so an idempotent request
+      // goes once more on a new connection (the pool dropped the dead one)
+      if (!answered && !resent && req.reusedSocket && IDEMPOTENT.has(req.method) && (error as { code?: string }).code === 'ECONNRESET') {
+        resolve(send(request, true));
+        return;
+      }
       reject(error);
     };
     const onResponse = (res: http.IncomingMessage) => {
+      answered = true;
       const status = res.statusCode ?? 0;
       const responseHeaders = flattenHeaders(res.headers);
       if (declaredTooLarge(responseHeaders['content-length'], limit)) {
