@@ -7,19 +7,46 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Socket } from 'node:net';
 import { ResponseTooLarge, declaredTooLarge } from './body';
 import type { Transport } from './types';
 
 /**
  * How long a connection may sit idle in the pool: 4 s, or the server's announced `Keep-Alive:
- * timeout` less a second when that is shorter (Node's agent applies the announcement only against a
- * `timeout` of its own; undici, behind `fetch`, keeps the same 4 s). A server closes idle connections
- * on its own clock, and a request sent on one it is closing fails with no answer.
+ * timeout` less a second when that is shorter (as undici, behind `fetch`, does; Node's agent applies
+ * the announcement only against a `timeout` of its own, which would also time every active request).
+ * A server closes idle connections on its own clock, and a request sent on one it is closing fails
+ * with no answer. The timer runs only while the connection is in the pool.
  */
 const IDLE_MS = 4000;
+const IDLE = Symbol('idleMs');
+type PooledSocket = Socket & { [IDLE]?: number };
+
+/** The idle limit a `Keep-Alive` answer header sets for its connection (undefined: the default). */
+function announcedIdleMs(header: string): number | undefined {
+  const seconds = /(?:^|[\s,])timeout=(\d+)/i.exec(header)?.[1];
+  return seconds === undefined ? undefined : Math.min(IDLE_MS, Number(seconds) * 1000 - 1000);
+}
+
+function pooling(Base: typeof http.Agent): typeof http.Agent {
+  return class extends Base {
+    keepSocketAlive(socket: PooledSocket): boolean {
+      // false (Node's own rule) when the server announced a timeout too short to reuse it safely
+      const keep: unknown = super.keepSocketAlive(socket);
+      if (keep === false) return false;
+      socket.setTimeout(socket[IDLE] ?? IDLE_MS);
+      return true;
+    }
+    reuseSocket(socket: PooledSocket, req: http.ClientRequest): void {
+      socket.setTimeout(0);
+      super.reuseSocket(socket, req);
+    }
+  };
+}
+
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: IDLE_MS }),
-  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 64, timeout: IDLE_MS }),
+  'http:': new (pooling(http.Agent))({ keepAlive: true, maxFreeSockets: 64 }),
+  'https:': new (pooling(https.Agent as typeof http.Agent))({ keepAlive: true, maxFreeSockets: 64 }),
 };
 
 /** Methods a client may send again on a new connection when a reused one closed under them (RFC 9112 §9.3.1). */
@@ -107,6 +134,8 @@ function send(request: Parameters<Transport>[0], resent = false): Promise<Awaite
       answered = true;
       const status = res.statusCode ?? 0;
       const responseHeaders = flattenHeaders(res.headers);
+      const keepAlive = responseHeaders['keep-alive'];
+      if (keepAlive !== undefined) (res.socket as PooledSocket)[IDLE] = announcedIdleMs(keepAlive);
       if (declaredTooLarge(responseHeaders['content-length'], limit)) {
         res.destroy();
         fail(new ResponseTooLarge(status, limit));
