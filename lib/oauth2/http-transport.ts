@@ -22,10 +22,17 @@ const IDLE_MS = 4000;
 const IDLE = Symbol('idleMs');
 type PooledSocket = Socket & { [IDLE]?: number };
 
+let lastKeepAlive = '';
+let lastIdleMs: number | undefined;
+
 /** The idle limit a `Keep-Alive` answer header sets for its connection (undefined: the default). */
 function announcedIdleMs(header: string): number | undefined {
+  // a server sends the same header on every answer: parsed once
+  if (header === lastKeepAlive) return lastIdleMs;
   const seconds = /(?:^|[\s,])timeout=(\d+)/i.exec(header)?.[1];
-  return seconds === undefined ? undefined : Math.min(IDLE_MS, Number(seconds) * 1000 - 1000);
+  lastKeepAlive = header;
+  lastIdleMs = seconds === undefined ? undefined : Math.min(IDLE_MS, Number(seconds) * 1000 - 1000);
+  return lastIdleMs;
 }
 
 function pooling(Base: typeof http.Agent): typeof http.Agent {
