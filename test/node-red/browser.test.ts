@@ -86,7 +86,15 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   expect(statusText).toMatch(/expires: .*\d/);
   expect(statusText).not.toMatch(/dt-secret/);
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  // the README's picture: the new authorization's status in view, no notification over the title
+  await page.setViewportSize({ width: 1400, height: 1300 });
+  await page.evaluate(() => {
+    document.querySelectorAll('.red-ui-notification').forEach((n) => n.remove());
+    document.querySelector('#node-config-oauth2-status')?.scrollIntoView({ block: 'end' });
+  });
+  await page.waitForTimeout(300);
   await page.screenshot({ path: SCREENSHOT });
+  await page.setViewportSize({ width: 1400, height: 900 });
 
   // add the config node, close the webhook dialog, deploy: the deployed node finds its tokens
   const configId = await page.evaluate(() => {
