@@ -324,7 +324,9 @@ describe(`n8n queue mode: main + 2 workers on Postgres and Redis (package ${n8nS
         const failedIds = executions.filter((e) => e.status !== 'success').map((e) => e.id);
         const tokenEvents = events.filter((e) => e.grantType && e.path.startsWith(`/${flows[n].provider}/`));
         const rejected = events.filter((e) => e.path.startsWith(flows[n].api) && e.status === 401);
-        const tokenRequests = diff(grants(flows[n].provider), before.grants[n]);
+        // the Zendesk Chat Trigger (part 1) polls on the same provider with its own client-credentials
+        // credential while this runs, and its token may expire meanwhile: its grants are not these flows'
+        const { client_credentials: _triggerGrants, ...tokenRequests } = diff(grants(flows[n].provider), before.grants[n]);
         out[n] = {
           executions: executions.length, failed: failedIds.length, failures: await failures(failedIds), ranBy: ranBy(executions.map((e) => e.id)),
           tokenRequests, tokenRequestTotal: Object.values(tokenRequests).reduce((a, b) => a + b, 0),
