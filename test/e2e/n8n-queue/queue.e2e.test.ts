@@ -13,6 +13,7 @@ import {
   callWebhook, executionError, executionsByWorker, n8nScript, N8nRest, nodeItems, pool, RecordingProxy, services, tally, webhookWorkflow,
   type N8nProcess, type ProxyEvent, type Service,
 } from './support';
+import { sandboxCodeTokens } from '../n8n/rest';
 
 jest.setTimeout(12 * 60_000);
 
@@ -196,21 +197,9 @@ describe(`n8n queue mode: main + 2 workers on Postgres and Redis (package ${n8nS
     timings.deployteqClientCredentialsMs = Date.now() - t0;
   });
 
-  /** A real authorization code flow at the sandbox (auto-approved consent): the tokens n8n would store. */
+  /** The tokens of a sign-in at the sandbox, added to the leak check. */
   async function deployteqCodeTokens(): Promise<Record<string, unknown>> {
-    const redirectUri = 'http://127.0.0.1:9/rest/oauth2-credential/callback';
-    const authorize = new URL(sandbox.endpoints.deployteq.authorize);
-    authorize.search = new URLSearchParams({ client_id: dt.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'apps.webhook:execute offline_access', state: 's1' }).toString();
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
-    const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-    const res = await fetch(sandbox.endpoints.deployteq.token, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${enc(dt.clientId)}:${enc(dt.clientSecret!)}`).toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: String(code), redirect_uri: redirectUri }).toString(),
-    });
-    expect(res.status).toBe(200);
-    const tokens = (await res.json()) as Record<string, unknown>;
+    const tokens = await sandboxCodeTokens(sandbox, 'deployteq', 'apps.webhook:execute offline_access');
     for (const key of ['access_token', 'refresh_token']) if (typeof tokens[key] === 'string') proxy.issuedTokens.add(tokens[key]);
     return tokens;
   }

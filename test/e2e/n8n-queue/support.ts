@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { N8nRest as SharedRest, unflatten } from '../n8n/rest';
+
 export interface N8nProcess {
   url: string;
   port: number;
@@ -39,31 +41,10 @@ export const services = require('../../../scripts/services.js') as {
   stopAll(): Promise<void>;
 };
 
-/** The REST API of one n8n server, as the editor uses it: JSON, the auth cookie, a browser id. */
-export class N8nRest {
-  private cookie = '';
-  /** Every response body, for the leak check. */
-  readonly seen: string[] = [];
-
-  constructor(readonly base: string) {}
-
-  async call<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.base}/rest${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'browser-id': 'queue-test-browser', ...(this.cookie ? { cookie: this.cookie } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    for (const line of res.headers.getSetCookie()) if (line.startsWith('n8n-auth=')) this.cookie = line.split(';')[0];
-    const text = await res.text();
-    this.seen.push(text);
-    if (!res.ok) throw new Error(`${method} /rest${route}: HTTP ${res.status}: ${text.slice(0, 500)}`);
-    return (JSON.parse(text) as { data: T }).data;
-  }
-
-  async signIn(owner: { email: string; firstName: string; lastName: string; password: string }): Promise<void> {
-    await this.call('POST', '/owner/setup', owner);
-    await this.call('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+/** The REST API of n8n main (the shared client), with what the queue-mode test does through it. */
+export class N8nRest extends SharedRest {
+  constructor(base: string) {
+    super(base, 'queue-test-browser');
   }
 
   async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
@@ -325,23 +306,6 @@ export class RecordingProxy {
     }
     return '?';
   }
-}
-
-/** Parses n8n's execution data (the `flatted` format: an array of values, references are index strings). */
-export function unflatten(text: string): Record<string, unknown> {
-  const input = JSON.parse(text) as unknown[];
-  const revived = new Set<unknown>();
-  const revive = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || revived.has(value)) return value;
-    revived.add(value);
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      const entry = object[key];
-      object[key] = typeof entry === 'string' ? revive(input[Number(entry)]) : entry;
-    }
-    return value;
-  };
-  return revive(input[0]) as Record<string, unknown>;
 }
 
 /** The JSON of the items a node output on its first run (main output 0). */

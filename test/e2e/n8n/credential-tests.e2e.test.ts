@@ -16,22 +16,9 @@ import path from 'node:path';
 
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
 import { PACKAGE_NAME } from './harness';
+import { n8nServerScript as n8nScript, N8nRest, sandboxCodeTokens, unflatten, type N8nServer } from './rest';
 
 jest.setTimeout(10 * 60_000);
-
-interface N8nServer {
-  url: string;
-  stop(): Promise<void>;
-  output(): string;
-}
-
-const n8nScript = require('../../../scripts/n8n.js') as {
-  ensureN8n(): { dir: string; bin: string; version: string };
-  createUserFolder(dir?: string): string;
-  n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
-  startN8nServer(n8n: { bin: string }, env: NodeJS.ProcessEnv, options?: { maxLifetimeMs?: number; readyTimeoutMs?: number }): Promise<N8nServer>;
-  stopAll(): void;
-};
 
 const dt = DEFAULT_CLIENTS.deployteq[0];
 const zd = DEFAULT_CLIENTS.zendesk[0];
@@ -43,35 +30,6 @@ const OWNER = { email: 'owner@example.test', firstName: 'Test', lastName: 'Owner
 interface TestResult {
   status: string;
   message: string;
-}
-
-/** The REST API of one n8n server, as the editor uses it: JSON, the auth cookie, a browser id. */
-class N8nRest {
-  private cookie = '';
-  /** Every response body, for the leak check. */
-  readonly seen: string[] = [];
-
-  constructor(private readonly base: string) {}
-
-  async call<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T }> {
-    const res = await fetch(`${this.base}/rest${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'browser-id': 'credential-tests-browser', ...(this.cookie ? { cookie: this.cookie } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    for (const line of res.headers.getSetCookie()) if (line.startsWith('n8n-auth=')) this.cookie = line.split(';')[0];
-    const text = await res.text();
-    this.seen.push(text);
-    let parsed: { data?: T } | undefined;
-    try {
-      parsed = JSON.parse(text) as { data?: T };
-    } catch {
-      throw new Error(`${method} /rest${route}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
-    }
-    if (!res.ok) throw new Error(`${method} /rest${route}: HTTP ${res.status}: ${text.slice(0, 500)}`);
-    return { status: res.status, data: parsed?.data as T };
-  }
 }
 
 describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () => {
@@ -99,10 +57,9 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     const env = await n8nScript.n8nEnv(userFolder, { N8N_LOG_LEVEL: 'info' });
     server = await n8nScript.startN8nServer(n8n, env, { maxLifetimeMs: 7 * 60_000 });
     timings.serverReadyMs = Date.now() - started;
-    rest = new N8nRest(server.url);
-    await rest.call('POST', '/owner/setup', OWNER);
-    const login = await rest.call<{ email: string }>('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-    expect(login.data.email).toBe(OWNER.email);
+    rest = new N8nRest(server.url, 'credential-tests-browser');
+    const login = await rest.signIn(OWNER);
+    expect(login.email).toBe(OWNER.email);
   });
 
   afterAll(async () => {
@@ -115,14 +72,14 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
 
   /** Creates the credential (as the dialog's Save does) and returns its id. */
   async function create(type: string, data: Record<string, unknown>): Promise<string> {
-    const { data: created } = await rest.call<{ id: string }>('POST', '/credentials', { name: `${type} ${Date.now()}`, type, data });
+    const created = await rest.call<{ id: string }>('POST', '/credentials', { name: `${type} ${Date.now()}`, type, data });
     expect(created.id).toEqual(expect.any(String));
     return created.id;
   }
 
   /** What the dialog's Test button does: the stored credential's id with the data in the form. */
   async function runTest(id: string, type: string, data: Record<string, unknown>): Promise<TestResult> {
-    const { data: result } = await rest.call<TestResult>('POST', '/credentials/test', { credentials: { id, name: type, type, data } });
+    const result = await rest.call<TestResult>('POST', '/credentials/test', { credentials: { id, name: type, type, data } });
     for (const value of secrets) expect(result.message.includes(value)).toBe(false);
     return result;
   }
@@ -135,24 +92,9 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     return results;
   }
 
-  /** A real authorization code flow at the sandbox (auto-approved consent): the tokens n8n would store. */
+  /** The tokens of a sign-in at the sandbox, added to the leak check. */
   async function codeTokens(provider: 'deployteq' | 'zendesk', scope: string): Promise<Record<string, unknown>> {
-    const client = provider === 'deployteq' ? dt : zd;
-    const redirectUri = 'http://127.0.0.1:9/rest/oauth2-credential/callback';
-    const authorize = new URL(sandbox.endpoints[provider].authorize);
-    authorize.search = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: redirectUri, scope, state: 's1', ...(provider === 'zendesk' ? { subdomain: 'acme' } : {}) }).toString();
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
-    expect(code).toBeTruthy();
-    const params: Record<string, string> = { grant_type: 'authorization_code', code: String(code), redirect_uri: redirectUri };
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (provider === 'deployteq') {
-      const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-      headers.authorization = `Basic ${Buffer.from(`${enc(client.clientId)}:${enc(client.clientSecret!)}`).toString('base64')}`;
-    } else Object.assign(params, { client_id: client.clientId, client_secret: client.clientSecret! });
-    const res = await fetch(sandbox.endpoints[provider].token, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-    expect(res.status).toBe(200);
-    const tokens = (await res.json()) as Record<string, unknown>;
+    const tokens = await sandboxCodeTokens(sandbox, provider, scope);
     for (const key of ['access_token', 'refresh_token']) if (typeof tokens[key] === 'string') secrets.add(tokens[key]);
     return tokens;
   }
@@ -202,7 +144,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     const tokens = await codeTokens('zendesk', 'read');
     const id = await create('zendeskChatOAuth2Api', { ...data, oauthTokenData: tokens });
     // the stored data as the API hands it out: secrets blanked, the token only as `true`
-    const { data: stored } = await rest.call<{ data: Record<string, unknown> }>('GET', `/credentials/${id}?includeData=true`);
+    const stored = await rest.call<{ data: Record<string, unknown> }>('GET', `/credentials/${id}?includeData=true`);
     expect(stored.data.oauthTokenData).toBe(true);
     expect(stored.data.clientSecret).toBe(blankingValue);
     // sent back with n8n's blanking value in place of the token, n8n tests with the stored token
@@ -258,7 +200,7 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     const started = Date.now();
     const credentialId = await create('zendeskChatOAuth2Api', zendesk());
     const first = [sandbox.addChat(), sandbox.addChat()];
-    const { data: workflow } = await rest.call<{ id: string; versionId: string }>('POST', '/workflows', {
+    const workflow = await rest.call<{ id: string; versionId: string }>('POST', '/workflows', {
       name: 'Zendesk Chat Trigger e2e',
       active: false,
       nodes: [
@@ -280,13 +222,13 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     const emitted = async (count: number): Promise<Array<Array<Record<string, unknown>>>> => {
       const deadline = Date.now() + 100_000;
       for (;;) {
-        const { data: list } = await rest.call<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: workflow.id }))}`);
+        const list = await rest.call<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: workflow.id }))}`);
         const done = list.results.filter((e) => e.status === 'success' || e.status === 'error');
         if (done.length >= count) {
           const runs = [];
           for (const execution of [...done].sort((a, b) => Number(a.id) - Number(b.id))) {
             expect(execution.status).toBe('success');
-            const { data: full } = await rest.call<{ data: string }>('GET', `/executions/${execution.id}`);
+            const full = await rest.call<{ data: string }>('GET', `/executions/${execution.id}`);
             runs.push(triggerItems(unflatten(full.data), 'New chats'));
           }
           return runs;
@@ -316,23 +258,6 @@ describe(`credential tests in a real n8n server (package ${PACKAGE_NAME})`, () =
     expect(leaked.length).toBe(0);
   });
 });
-
-/** Parses n8n's execution data (the `flatted` format: an array of values, references are index strings). */
-function unflatten(text: string): Record<string, unknown> {
-  const input = JSON.parse(text) as unknown[];
-  const revived = new Set<unknown>();
-  const revive = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || revived.has(value)) return value;
-    revived.add(value);
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      const entry = object[key];
-      object[key] = typeof entry === 'string' ? revive(input[Number(entry)]) : entry;
-    }
-    return value;
-  };
-  return revive(input[0]) as Record<string, unknown>;
-}
 
 /** The JSON of the items a node output on its first run (main output 0). */
 function triggerItems(data: Record<string, unknown>, nodeName: string): Array<Record<string, unknown>> {

@@ -18,22 +18,9 @@ import { DEPLOYTEQ } from '../../../lib/providers/deployteq/description';
 import { DEFAULT_CLIENTS, startSandbox, type Sandbox } from '../../../sandbox';
 import { launchChromium, type Any, type Chromium } from '../../support/chromium';
 import { PACKAGE_NAME } from './harness';
+import { n8nServerScript as n8nScript, type N8nServer } from './rest';
 
 jest.setTimeout(4 * 60_000);
-
-interface N8nServer {
-  url: string;
-  stop(): Promise<void>;
-  output(): string;
-}
-
-const n8nScript = require('../../../scripts/n8n.js') as {
-  ensureN8n(): { dir: string; bin: string; version: string };
-  createUserFolder(dir?: string): string;
-  n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
-  startN8nServer(n8n: { bin: string }, env: NodeJS.ProcessEnv, options?: { maxLifetimeMs?: number; readyTimeoutMs?: number }): Promise<N8nServer>;
-  stopAll(): void;
-};
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const dt = DEFAULT_CLIENTS.deployteq[0];

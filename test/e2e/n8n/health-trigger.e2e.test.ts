@@ -18,22 +18,9 @@ import path from 'node:path';
 
 import { DEFAULT_CLIENTS, startSandbox, type Sandbox } from '../../../sandbox';
 import { PACKAGE_NAME } from './harness';
+import { n8nServerScript as n8nScript, N8nRest, sandboxCodeTokens, unflatten, type N8nServer } from './rest';
 
 jest.setTimeout(12 * 60_000);
-
-interface N8nServer {
-  url: string;
-  stop(): Promise<void>;
-  output(): string;
-}
-
-const n8nScript = require('../../../scripts/n8n.js') as {
-  ensureN8n(): { dir: string; bin: string; version: string };
-  createUserFolder(dir?: string): string;
-  n8nEnv(userFolder: string, extra?: Record<string, string>): Promise<NodeJS.ProcessEnv>;
-  startN8nServer(n8n: { bin: string }, env: NodeJS.ProcessEnv, options?: { maxLifetimeMs?: number; readyTimeoutMs?: number }): Promise<N8nServer>;
-  stopAll(): void;
-};
 
 const dt = DEFAULT_CLIENTS.deployteq[0];
 const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
@@ -46,65 +33,6 @@ const DAY_MS = 86_400_000;
 const NEXT_POLL_MS = 100_000;
 
 type Json = Record<string, unknown>;
-
-/** The REST API as the editor uses it: JSON, every cookie n8n sets (auth, OAuth browser binding), a browser id. */
-class N8nRest {
-  private readonly cookies = new Map<string, string>();
-  /** Every response body, for the leak check. */
-  readonly seen: string[] = [];
-
-  constructor(readonly base: string) {}
-
-  private keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  }
-
-  /** A request with the session's cookies; the body is returned as text (and kept for the leak check). */
-  async raw(method: string, url: string, body?: unknown): Promise<{ status: number; text: string; headers: Headers }> {
-    const res = await fetch(url.startsWith('http') ? url : `${this.base}${url}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/json',
-        'browser-id': 'health-trigger-browser',
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    this.keep(res);
-    const text = await res.text();
-    this.seen.push(text);
-    return { status: res.status, text, headers: res.headers };
-  }
-
-  async call<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
-    const { status, text } = await this.raw(method, `/rest${route}`, body);
-    if (status < 200 || status >= 300) throw new Error(`${method} /rest${route}: HTTP ${status}: ${text.slice(0, 500)}`);
-    return (JSON.parse(text) as { data: T }).data;
-  }
-}
-
-/** n8n's execution data (the `flatted` format: an array of values, references are index strings). */
-function unflatten(text: string): Json {
-  const input = JSON.parse(text) as unknown[];
-  const revived = new Set<unknown>();
-  const revive = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || revived.has(value)) return value;
-    revived.add(value);
-    const object = value as Json;
-    for (const key of Object.keys(object)) {
-      const entry = object[key];
-      object[key] = typeof entry === 'string' ? revive(input[Number(entry)]) : entry;
-    }
-    return value;
-  };
-  return revive(input[0]) as Json;
-}
 
 const TRIGGER = 'Credential health';
 
@@ -125,21 +53,9 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
   const timings: Record<string, number> = {};
   const started = Date.now();
 
-  /** A real authorization code flow at a sandbox (auto-approved consent): the tokens n8n would store. */
+  /** The tokens of a sign-in at a sandbox, added to the leak check. */
   async function codeTokens(sandbox: Sandbox): Promise<Json> {
-    const redirectUri = 'http://127.0.0.1:9/rest/oauth2-credential/callback';
-    const authorize = new URL(sandbox.endpoints.deployteq.authorize);
-    authorize.search = new URLSearchParams({ client_id: dt.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'apps.webhook:execute offline_access', state: 's1' }).toString();
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
-    const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-    const res = await fetch(sandbox.endpoints.deployteq.token, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${enc(dt.clientId)}:${enc(dt.clientSecret!)}`).toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: String(code), redirect_uri: redirectUri }).toString(),
-    });
-    expect(res.status).toBe(200);
-    const tokens = (await res.json()) as Json;
+    const tokens = await sandboxCodeTokens(sandbox, 'deployteq', 'apps.webhook:execute offline_access');
     expect(tokens.refresh_token).toEqual(expect.any(String));
     for (const key of ['access_token', 'refresh_token']) secrets.add(String(tokens[key]));
     return tokens;
@@ -221,9 +137,8 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     const env = await n8nScript.n8nEnv(userFolder, { N8N_LOG_LEVEL: 'info' });
     server = await n8nScript.startN8nServer(n8n, env, { maxLifetimeMs: 11 * 60_000 });
     timings.serverReadyMs = Date.now() - started;
-    rest = new N8nRest(server.url);
-    await rest.call('POST', '/owner/setup', OWNER);
-    await rest.call('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+    rest = new N8nRest(server.url, 'health-trigger-browser');
+    await rest.signIn(OWNER);
 
     credentialIds.a = await createCredential('Deployteq A', 'deployteqOAuth2Api', { ...deployteqData(sbA), oauthTokenData: await codeTokens(sbA) });
     credentialIds.b1 = await createCredential('Deployteq B1', 'deployteqOAuth2Api', { ...deployteqData(sbB1), oauthTokenData: await codeTokens(sbB1) });

@@ -4,6 +4,7 @@
 // into the tool cache (minutes); later runs reuse it.
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
 import { advancedHttpWorkflow, chainWorkflow, N8nHarness, PACKAGE_NAME, type CredentialImport } from './harness';
+import { sandboxCodeTokens } from './rest';
 
 jest.setTimeout(25 * 60_000);
 
@@ -12,28 +13,11 @@ const zd = DEFAULT_CLIENTS.zendesk[0];
 const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
 const PEOPLE = Array.from({ length: 12 }, (_, i) => ({ email: `person${i}@example.test`, firstname: `P${i}` }));
 
-function formBasic(id: string, secret: string): string {
-  const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}`;
-}
-
-/** Real authorization code flow against the sandbox (auto-approve consent): the tokens a user would get. */
+/** The tokens a user would get signing in at the sandbox. */
 async function deployteqCodeTokens(sandbox: Sandbox): Promise<Record<string, unknown>> {
-  const redirectUri = 'http://127.0.0.1:9/callback';
-  const authorize = new URL(sandbox.endpoints.deployteq.authorize);
-  authorize.search = new URLSearchParams({ client_id: dt.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'apps.webhook:execute offline_access', state: 'e2e-state' }).toString();
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  const code = new URL(String(consent.headers.get('location'))).searchParams.get('code');
-  expect(code).toBeTruthy();
-  const token = await fetch(sandbox.endpoints.deployteq.token, {
-    method: 'POST',
-    headers: { authorization: formBasic(dt.clientId, dt.clientSecret!), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: String(code), redirect_uri: redirectUri }).toString(),
-  });
-  expect(token.status).toBe(200);
-  const body = (await token.json()) as Record<string, unknown>;
-  expect(body.refresh_token).toEqual(expect.any(String));
-  return body;
+  const tokens = await sandboxCodeTokens(sandbox, 'deployteq', 'apps.webhook:execute offline_access');
+  expect(tokens.refresh_token).toEqual(expect.any(String));
+  return tokens;
 }
 
 const node = (name: string) => `${PACKAGE_NAME}.${name}`;
