@@ -7,6 +7,7 @@
 import type { IDataObject, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 
 import { OAuth2CredentialHealthTrigger } from '../../../nodes/OAuth2CredentialHealthTrigger/OAuth2CredentialHealthTrigger.node';
+import { OAUTH2_CREDENTIALS, PREAUTH_CREDENTIALS } from '../../../nodes/OAuth2CredentialHealthTrigger/snapshot';
 
 const SECRETS = ['dt-secret-XYZ', 'AT-one-123456', 'RT-one-123456', 'AT-two-123456', 'RT-two-123456', 'gen-secret-XYZ', 'wrong-secret-XYZ', 'agent-pass-XYZ', 'RT-stored-XYZ'];
 
@@ -165,4 +166,13 @@ describe('OAuth2 Credential Health Trigger, poll()', () => {
     expect(items).toEqual([expect.objectContaining({ event: 'status', status: 'reconnect_needed', reason: 'not_connected', message: expect.stringMatching(/not connected/) })]);
     expect(h.staticData).toEqual({});
   });
+});
+
+it('Credential Type offers exactly the credentials the trigger declares (the literal option list n8n\'s lint wants)', () => {
+  const { description } = new OAuth2CredentialHealthTrigger();
+  const authentication = description.properties.find((p) => p.name === 'authentication') as { options: Array<{ value: string }>; default: string };
+  const values = authentication.options.map((o) => o.value);
+  expect([...values].sort()).toEqual([...OAUTH2_CREDENTIALS, ...PREAUTH_CREDENTIALS].sort());
+  expect((description.credentials ?? []).map((c) => c.name).sort()).toEqual([...values].sort());
+  expect(values).toContain(authentication.default);
 });
