@@ -1,4 +1,5 @@
 import '../lib/hosts/node';
+import { durationText, isoDate } from '../lib/oauth2/time';
 import { allConnections, type Connection } from './common/connection';
 import { onHealth, type HealthEvent } from './common/health';
 import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
@@ -30,13 +31,15 @@ export = function (RED: RED): void {
 
     const emit = (event: HealthEvent) => {
       if (!watches(event.configNode.id) || (include.size && !include.has(event.event))) return;
+      const expiresAt = isoDate(event.expiresAt);
+      const refreshExpiresAt = isoDate(event.refreshExpiresAt);
       const payload = {
         event: event.event,
         configNode: event.configNode,
-        at: new Date(event.at).toISOString(),
+        at: isoDate(event.at) ?? new Date().toISOString(),
         message: event.message,
-        ...(event.expiresAt !== undefined ? { expiresAt: new Date(event.expiresAt).toISOString() } : {}),
-        ...(event.refreshExpiresAt !== undefined ? { refreshExpiresAt: new Date(event.refreshExpiresAt).toISOString() } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        ...(refreshExpiresAt !== undefined ? { refreshExpiresAt } : {}),
         ...(event.scope !== undefined ? { scope: event.scope } : {}),
       };
       node.send({ topic: event.event, payload });
@@ -49,9 +52,8 @@ export = function (RED: RED): void {
       if (!watches(id)) return;
       const summary = connection.summary();
       const at = summary.refreshExpiresAt;
-      if (at === undefined || summary.state === 'reauthorization_required' || at - Date.now() > warnMs || warned.get(id) === at) return;
+      if (isoDate(at) === undefined || at === undefined || summary.state === 'reauthorization_required' || at - Date.now() > warnMs || warned.get(id) === at) return;
       warned.set(id, at);
-      const days = Math.max(0, (at - Date.now()) / DAY_MS);
       emit({
         event: 'refresh_token_expiring',
         configNode: connection.identity,
@@ -59,7 +61,7 @@ export = function (RED: RED): void {
         refreshExpiresAt: at,
         message: at <= Date.now()
           ? 'the refresh token has expired: authorize again'
-          : `the refresh token expires in ${days < 1 ? `${Math.max(1, Math.round(days * 24))} h` : `${Math.round(days)} days`} (${new Date(at).toISOString()}): authorize again before then, or let keep-alive refresh it if the provider renews it`,
+          : `the refresh token expires in ${durationText(at - Date.now())} (${isoDate(at)}): authorize again before then, or let keep-alive refresh it if the provider renews it`,
       });
     };
     const checkAll = () => allConnections().forEach(checkExpiry);

@@ -156,6 +156,34 @@
       .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
   }
 
+  /**
+   * Warns when the refresh token typed in is one another config node already holds (typed in this
+   * editor, deployed, or its current one): the two would spend each other's rotated token. The
+   * runtime compares deployed nodes; the editor only learns names, never a token.
+   */
+  function seedCheck(node, type) {
+    var input = $('#node-config-input-refreshToken');
+    if (!input.length) return;
+    var note = $('<div class="form-tips" id="node-config-oauth2-seed-warning" style="display:none"></div>').insertAfter(input.closest('.form-row'));
+    input.on('change', function () {
+      var value = input.val();
+      note.hide().empty();
+      if (typeof value !== 'string' || value === '' || value === '__PWRD__') return;
+      var names = [];
+      RED.nodes.eachConfig(function (other) {
+        if (other.type === type && other.id !== node.id && other.credentials && other.credentials.refreshToken === value) names.push(other.name || other.id);
+      });
+      post(route(type, node.id, 'seed-check'), { credentials: { refreshToken: value } })
+        .always(function (data) {
+          ((data && data.sharedWith) || []).forEach(function (n) { if (names.indexOf(n.name) < 0) names.push(n.name); });
+          if (!names.length) return;
+          note.html('<i class="fa fa-exclamation-triangle" style="color:#e65100"></i> ' + RED.utils.sanitize('This refresh token is already used by ' + names.join(', ') +
+            '. Each config node spends the token the other holds (rotation), and one of them will need reconnecting: give each config node its own refresh token.')).show();
+          RED.notify('This refresh token is already used by another configuration node', 'warning');
+        });
+    });
+  }
+
   /** Wires the Redirect URI field, the Authorize and Test buttons and the status box of a dialog. */
   function setup(node, type, options) {
     var box = $('#node-config-oauth2-status');
@@ -192,6 +220,7 @@
         .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
     });
     lifecycleRows(node);
+    seedCheck(node, type);
     $('#node-config-oauth2-disconnect').hide().on('click', function (e) {
       e.preventDefault();
       var notice = RED.notify('Disconnect revokes the tokens at the provider (when it has a revocation endpoint) and deletes them here. Flows using this configuration stop until you authorize again.', {

@@ -125,7 +125,7 @@ export type FaultStyle = 'token' | 'api' | 'webhook';
 
 /** What some faults need to know about the request they answer. */
 export interface FaultRequest {
-  /** The bearer token the request carried ('echo-token'). */
+  /** The bearer token the request carried ('echo-token'); on the token endpoint, its refresh token or client secret ('error-echoes-credential'). */
   token?: string | null;
   /** Path and query of the request (redirects keep them). */
   pathAndQuery?: string;
@@ -177,6 +177,9 @@ export function sendShortCircuitFault(res: ServerResponse, fault: QueuedFault, s
       sendText(res, 307, 'text/plain', 'Temporary redirect', { Location: `${target.pathname}${target.search}` });
       return false;
     }
+    case 'error-echoes-credential':
+      sendJson(res, 400, { error: request.token ?? 'none', error_description: 'the credential that was sent (sandbox fault)' });
+      return false;
     case 'echo-token':
       sendJson(res, 401, { error: 'unauthorized', message: `the access token ${request.token ?? '(none)'} is not valid for this account` });
       return false;

@@ -53,6 +53,19 @@ function recordRequest(ctx: Ctx, spec: TokenEndpointSpec, form: ParsedForm): Las
   return record;
 }
 
+/** The secret half of an HTTP Basic header (RFC 6749 §2.3.1 form-encoded or raw), for the echo fault. */
+function basicSecret(header: string | undefined): string | null {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return null;
+  const pair = Buffer.from(match[1], 'base64').toString('utf8');
+  const secret = pair.slice(pair.indexOf(':') + 1);
+  try {
+    return decodeURIComponent(secret.replace(/\+/g, ' '));
+  } catch {
+    return secret;
+  }
+}
+
 export async function handleTokenEndpoint(ctx: Ctx, spec: TokenEndpointSpec): Promise<void> {
   const { req, res, state: st } = ctx;
   const text = (await readBody(req)).toString('utf8');
@@ -69,7 +82,8 @@ export async function handleTokenEndpoint(ctx: Ctx, spec: TokenEndpointSpec): Pr
   if (fault && isShortCircuit(fault.kind)) {
     st.faults.consume(fault);
     st.counters.faultsServed++;
-    if (sendShortCircuitFault(res, fault, 'token', form.params.get('scope') ?? '')) st.counters.rateLimited++;
+    const sent = form.params.get('refresh_token') ?? form.params.get('client_secret') ?? basicSecret(req.headers.authorization);
+    if (sendShortCircuitFault(res, fault, 'token', form.params.get('scope') ?? '', { token: sent })) st.counters.rateLimited++;
     return;
   }
   try {

@@ -37,6 +37,8 @@ export const FAULT_KINDS = [
   'refresh-invalid-request',
   /** 400 {"error":"token_expired"}: a provider that says "expired" in the body, not with 401. */
   'token-expired-body',
+  /** Token endpoint: 400 whose `error` code is the refresh token, else the client secret, that was sent (a hostile server). */
+  'error-echoes-credential',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -44,6 +44,7 @@ const HINTS: Record<string, (phase: OAuth2Phase) => string> = {
   response_too_large: () => 'The answer was larger than the configured limit: raise the limit if the answer is legitimate, or check the URL.',
   token_rejected: () =>
     'The API rejected a token that had just been obtained: refreshing again would not help, so the credential waits before it refreshes again. Check the scopes, the audience and the API URL.',
+  metadata_unreachable: () => 'The server\'s metadata could not be read (no answer, too large or a server error): try again later, or set the endpoint in the settings.',
   redirect_refused: () => 'The server redirected to another origin; the credential is never sent there. Use the final URL directly if you trust it.',
 };
 

@@ -8,33 +8,46 @@ import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { applyClientAuth, clientAuthCandidates, clientAuthParts } from './client-auth';
 import { OAuth2ConfigError, OAuth2Error, OAuth2ProtocolError, OAuth2ResponseError } from './errors';
 import { transportOf } from './host';
-import { discoverMetadata } from './metadata';
+import { lookUpMetadata } from './metadata';
 import type { ClientAuthState, TokenRequestContext } from './token-request';
 import { lowerKeys } from './token-request';
 import { parseTokenBody } from './token-response';
 import { sendWithRetry } from './transport';
 import type { TokenSet } from './types';
-import { checkEndpointUrl } from './urls';
+import { checkEndpointUrl, safeUrl } from './urls';
 
 export interface RevocationResult {
-  /** The revocation endpoint used; undefined when the server has none. */
+  /** The revocation endpoint used; undefined when none was. */
   endpoint?: string;
   /** Which tokens the server confirmed revoked. */
   revoked: Array<'refresh_token' | 'access_token'>;
   /** Why revocation did not (fully) happen, secret-free. */
   error?: OAuth2Error;
+  /**
+   * Why nothing was sent: there were no tokens, the server has no revocation endpoint, or its
+   * metadata could not be read (`error` says why) or named another issuer.
+   */
+  skipped?: 'no_tokens' | 'no_endpoint' | 'metadata_unreachable' | 'issuer_mismatch';
 }
 
+type EndpointLookup = { endpoint: string } | Pick<RevocationResult, 'skipped' | 'error'>;
+
 /**
- * The revocation endpoint: configured, or from the server's metadata; undefined when there is none.
- * A metadata endpoint on another origin than the token URL is not used (the client credentials
- * would follow it there): configure it explicitly instead.
+ * The revocation endpoint: configured, or from the server's metadata. A metadata endpoint on another
+ * origin than the token URL is not used (the client credentials would follow it there): configure
+ * it explicitly instead.
  */
-export async function revocationEndpoint(ctx: TokenRequestContext): Promise<string | undefined> {
-  if (ctx.config.revocationUrl) return ctx.config.revocationUrl;
-  const metadata = await discoverMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport));
-  const found = metadata?.revocationEndpoint;
-  if (found === undefined) return undefined;
+export async function revocationEndpoint(ctx: TokenRequestContext): Promise<EndpointLookup> {
+  if (ctx.config.revocationUrl) return { endpoint: ctx.config.revocationUrl };
+  const lookup = await lookUpMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport));
+  if (lookup.kind === 'unreachable') {
+    return { skipped: 'metadata_unreachable', error: new OAuth2ResponseError({ code: 'metadata_unreachable', phase: 'token', description: `the server's metadata (${safeUrl(lookup.url)}) could not be read (${lookup.reason}), so its revocation endpoint is unknown` }, ctx.redactor) };
+  }
+  if (lookup.kind === 'issuer_mismatch') {
+    return { skipped: 'issuer_mismatch', error: new OAuth2ConfigError(`the server's metadata (${safeUrl(lookup.url)}) names the issuer ${lookup.issuer}, not ${ctx.config.issuer ? safeUrl(ctx.config.issuer) : 'the issuer of that metadata location'} (RFC 8414 §3.3): it is not used`) };
+  }
+  const found = lookup.kind === 'found' ? lookup.metadata.revocationEndpoint : undefined;
+  if (found === undefined) return { skipped: 'no_endpoint' };
   let origin: string | undefined;
   try {
     origin = new URL(found).origin;
@@ -42,27 +55,29 @@ export async function revocationEndpoint(ctx: TokenRequestContext): Promise<stri
     origin = undefined;
   }
   if (origin !== new URL(ctx.config.tokenUrl).origin) {
-    throw new OAuth2ConfigError(`the server's metadata names a revocation endpoint on another origin (${origin ?? 'not a URL'}) than the token URL: the client credentials are not sent there; set the revocation URL in the settings to use it`);
+    return { error: new OAuth2ConfigError(`the server's metadata names a revocation endpoint on another origin (${origin ?? 'not a URL'}) than the token URL: the client credentials are not sent there; set the revocation URL in the settings to use it`) };
   }
-  return found;
+  return { endpoint: found };
 }
 
 /** Revokes the refresh token first (it ends the grant at most servers), then the access token. */
 export async function revokeTokens(ctx: TokenRequestContext, tokens: TokenSet): Promise<RevocationResult> {
-  let endpoint: string | undefined;
+  if (!tokens.refreshToken && !tokens.accessToken) return { revoked: [], skipped: 'no_tokens' };
+  let lookup: EndpointLookup;
   try {
-    endpoint = await revocationEndpoint(ctx);
+    lookup = await revocationEndpoint(ctx);
   } catch (error) {
     return { revoked: [], error: error as OAuth2Error };
   }
-  if (!endpoint) return { revoked: [] };
+  if (!('endpoint' in lookup)) return { revoked: [], ...lookup };
+  const endpoint = lookup.endpoint;
   const policy = { allowHttpHosts: ctx.config.allowHttpHosts };
   try {
     checkEndpointUrl(endpoint, 'The revocation URL', policy);
   } catch (error) {
-    return { endpoint, revoked: [], error: error as OAuth2Error };
+    return { endpoint: safeUrl(endpoint), revoked: [], error: error as OAuth2Error };
   }
-  const result: RevocationResult = { endpoint, revoked: [] };
+  const result: RevocationResult = { endpoint: safeUrl(endpoint), revoked: [] };
   const tries: Array<['refresh_token' | 'access_token', string | undefined]> = [['refresh_token', tokens.refreshToken], ['access_token', tokens.accessToken]];
   for (const [hint, token] of tries) {
     if (!token) continue;

@@ -200,7 +200,7 @@ export class TokenManager {
     const tokens = this.current;
     this.current = undefined;
     this.reauthorization = undefined;
-    if (!tokens || (!tokens.refreshToken && !tokens.accessToken)) return { revoked: [] };
+    if (!tokens || (!tokens.refreshToken && !tokens.accessToken)) return { revoked: [], skipped: 'no_tokens' };
     try {
       return await revokeTokens(this.context(), tokens);
     } catch (error) {

@@ -53,7 +53,18 @@ function describeBody(response: TransportResponse, kind: string): string {
  */
 export function parseExpiresIn(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
+  return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_LIFETIME_SEC) : undefined;
+}
+
+/**
+ * The longest lifetime believed, in seconds (10 years): a server that says `1e308` means "does not
+ * expire", and every date computed from it must stay a valid date.
+ */
+export const MAX_LIFETIME_SEC = 10 * 365 * 24 * 3600;
+
+/** `now` plus a lifetime in seconds (capped), as epoch ms. */
+function after(now: number, seconds: number): number {
+  return now + Math.min(seconds, MAX_LIFETIME_SEC) * 1000;
 }
 
 /** RFC 6749 §5.1: token_type is case-insensitive; missing means Bearer (the common deviation). */
@@ -157,13 +168,13 @@ export function normaliseTokenResponse(response: TransportResponse, options: Nor
     tokenType: normaliseTokenType(getPath(body, map.tokenType ?? 'token_type')),
     obtainedAt: now,
   };
-  if (expiresIn !== undefined) tokens.expiresAt = now + expiresIn * 1000;
+  if (expiresIn !== undefined) tokens.expiresAt = after(now, expiresIn);
   const refreshToken = asString(getPath(body, map.refreshToken ?? 'refresh_token'));
   if (refreshToken) {
     tokens.refreshToken = refreshToken;
     options.redactor?.add(refreshToken);
     const refreshLifetime = parseExpiresIn(getPath(body, map.refreshExpiresIn ?? 'refresh_token_expires_in')) ?? options.refreshTokenLifetimeSec;
-    if (refreshLifetime !== undefined) tokens.refreshExpiresAt = now + refreshLifetime * 1000;
+    if (refreshLifetime !== undefined) tokens.refreshExpiresAt = after(now, refreshLifetime);
   }
   const scope = getPath(body, map.scope ?? 'scope');
   if (typeof scope === 'string') tokens.scope = scope;

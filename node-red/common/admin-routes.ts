@@ -6,6 +6,7 @@
  *   GET  /oauth2-connectors/<type>/<id>/status      (needs <type>.read)   authorized? scopes? expiry?
  *   POST /oauth2-connectors/<type>/<id>/test        (needs <type>.write)  client credentials / password
  *   POST /oauth2-connectors/<type>/<id>/disconnect  (needs <type>.write)  revoke (RFC 7009) and delete the tokens
+ *   POST /oauth2-connectors/oauth2-client/<id>/seed-check (needs .write) which other nodes hold this refresh token
  *
  * The browser reaches the callback without the editor's bearer token, so the callback itself
  * cannot require a permission: it accepts only a state created by an authenticated start call,
@@ -13,16 +14,18 @@
  * PKCE S256. Unsaved settings and newly typed secrets arrive in the authenticated POST body, never
  * in a URL; the callback page never shows a token.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createAuthorizationRequest, parseAuthorizationCallback, type PendingAuthorization } from '../../lib/oauth2/authorize';
+import { changedEndpoints } from '../../lib/oauth2/endpoints';
 import { OAuth2ConfigError, OAuth2Error } from '../../lib/oauth2/errors';
 import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizations';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
-import { connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
+import { allConnections, connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
-import { tokenStoreFor } from './token-store';
+import { tokenStoreFor, type StoredEntry } from './token-store';
 
 export const ROUTE_PREFIX = 'oauth2-connectors';
 export const CALLBACK_PATH = `${ROUTE_PREFIX}/callback`;
@@ -139,9 +142,8 @@ function buildFromRequest(RED: RED, type: ConfigType, id: string, body: { settin
   if (borrowed.length) {
     const again = `type the ${borrowed.join(', ')} again: stored secrets are used only with the deployed endpoints`;
     if (!deployed?.built) throw new TypeError(`the deployed configuration is not valid; ${again}`);
-    const now = endpointsOf(built);
-    const then = endpointsOf(deployed.built);
-    if (now.some((value, i) => value !== then[i])) throw new TypeError(`the endpoints differ from the deployed ones; ${again}`);
+    const changed = changedEndpoints(endpointsOf(built), endpointsOf(deployed.built));
+    if (changed.length) throw new TypeError(`the endpoints differ from the deployed ones (${changed.join(', ')}); ${again}`);
   }
   return built;
 }
@@ -204,7 +206,7 @@ function checkRedirectUri(RED: RED, req: AdminRequest, value: unknown): string {
 function tokensOf(id: string, RED: RED): TokenSummary {
   const live = connectionFor(id);
   const stored = tokenStoreFor(RED.settings).read(id);
-  if (live && (!stored || !live.built || stored.fingerprint === live.built.fingerprint)) return live.summary();
+  if (live && (!stored || !live.built || holds(stored, live.built))) return live.summary();
   if (stored) return { ...summarise(stored.tokens, stored.reauthorizationRequired ? 'reauthorization_required' : 'valid'), ...(live ? { pendingDeploy: true } : {}) };
   return live?.summary() ?? { authorized: false, state: 'empty', hasRefreshToken: false };
 }
@@ -220,9 +222,27 @@ async function installTokens(RED: RED, owner: Owner, tokens: TokenSet): Promise<
 }
 
 /**
+ * The configuration that may revoke the tokens stored for a node that is not running: the deployed
+ * definition (a disabled node) with its stored secrets, or the dialog's settings when they are
+ * exactly those the tokens were authorized with (same client and every endpoint: the fingerprint).
+ * Anything else gets nothing: the tokens never follow settings sent with the request.
+ */
+function revokerFor(RED: RED, type: ConfigType, id: string, body: { settings?: Settings; credentials?: Credentials }, entry: StoredEntry): BuiltConfig | undefined {
+  const deployed = deployedNode(RED, type, id)?.built;
+  if (deployed && holds(entry, deployed)) return deployed;
+  let requested: BuiltConfig;
+  try {
+    requested = buildFromRequest(RED, type, id, body);
+  } catch {
+    return undefined;
+  }
+  return holds(entry, requested, false) ? requested : undefined;
+}
+
+/**
  * "Disconnect" in the editor: the running config node revokes and deletes its tokens; tokens stored
- * for a node not running (authorized before its first deploy) are revoked with the dialog's
- * settings (stored secrets only with the deployed endpoints) and deleted in any case.
+ * for a node not running (disabled, or authorized before its first deploy) are revoked only with the
+ * configuration they were deployed or authorized with, and deleted in any case.
  */
 async function disconnect(RED: RED, type: ConfigType, id: string, body: { settings?: Settings; credentials?: Credentials }): Promise<DisconnectOutcome> {
   deployedNode(RED, type, id); // refuses an id of another type
@@ -230,18 +250,42 @@ async function disconnect(RED: RED, type: ConfigType, id: string, body: { settin
   if (live && live.type === type) return live.disconnect();
   const store = tokenStoreFor(RED.settings);
   const entry = store.read(id);
-  if (!entry) return { revoked: [], message: 'no tokens were stored for this configuration' };
+  if (!entry) return disconnectOutcome({ revoked: [], skipped: 'no_tokens' });
+  const built = revokerFor(RED, type, id, body, entry);
   let manager: TokenManager | undefined;
   let result: RevocationResult;
-  try {
-    const built = buildFromRequest(RED, type, id, body);
+  if (!built) {
+    result = { revoked: [], error: new OAuth2ConfigError('these settings are not the ones the tokens were deployed or authorized with, so the tokens were not sent anywhere') };
+  } else {
     manager = new TokenManager({ config: built.config, grant: built.grant, tokens: entry.tokens });
     result = await manager.disconnect();
-  } catch (error) {
-    result = { revoked: [], error: new OAuth2ConfigError(`the tokens could not be revoked: ${error instanceof Error ? error.message : String(error)}`) };
   }
   await store.remove(id);
   return disconnectOutcome(result, manager);
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * The other config nodes of `type` that hold the refresh token `typed` (or, for the placeholder,
+ * node `id`'s stored one): as their typed-in seed (deployed) or as their current refresh token
+ * (running). Two nodes with one refresh token spend each other's rotated token. Names only.
+ */
+function sharingSeed(RED: RED, type: ConfigType, id: string, typed: unknown): Array<{ id: string; name: string }> {
+  const seed = typeof typed === 'string' && typed !== '' && typed !== PLACEHOLDER ? typed : deployedNode(RED, type, id) ? ((RED.nodes.getCredentials(id) ?? {}) as Credentials).refreshToken : undefined;
+  if (!seed || seed.length > 16_384) return [];
+  const wanted = digest(seed);
+  const holders = new Map<string, string>();
+  const same = (value: unknown) => typeof value === 'string' && value !== '' && timingSafeEqual(digest(value), wanted);
+  RED.nodes.eachNode?.((node) => {
+    if (node.type !== type || node.id === id) return;
+    if (same(((RED.nodes.getCredentials(node.id) ?? {}) as Credentials).refreshToken)) holders.set(node.id, typeof node.name === 'string' && node.name ? node.name : node.id);
+  });
+  for (const connection of allConnections()) {
+    const { id: other, type: otherType, name } = connection.identity;
+    if (otherType === type && other !== id && same(connection.manager?.tokens?.refreshToken)) holders.set(other, name);
+  }
+  return [...holders].map(([holder, name]) => ({ id: holder, name }));
 }
 
 function fail(res: AdminResponse, error: unknown, status = 400): void {
@@ -301,6 +345,16 @@ export function registerAdminRoutes(RED: RED): void {
         (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
       );
     });
+
+    if (CREDENTIALS[type].refreshToken) {
+      app.post(`/${ROUTE_PREFIX}/${type}/:id/seed-check`, permission(`${type}.write`), (req, res) => {
+        try {
+          json(res, 200, { sharedWith: sharingSeed(RED, type, req.params.id, bodyOf(req).credentials?.refreshToken) });
+        } catch (error) {
+          fail(res, error);
+        }
+      });
+    }
 
     app.post(`/${ROUTE_PREFIX}/${type}/:id/disconnect`, permission(`${type}.write`), (req, res) => {
       const id = req.params.id;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { validateConfig } from '../../lib/oauth2/config';
 import type { GrantSpec, ReactiveRefreshOptions } from '../../lib/oauth2/token-manager';
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidation } from '../../lib/oauth2/types';
+import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { values } from '../../lib/providers/description';
@@ -27,8 +28,10 @@ export interface BuiltConfig {
   apiBaseUrl?: string;
   /** A refresh token typed into the credential (generic client), used when nothing newer is stored. */
   seedRefreshToken?: string;
-  /** Binds stored tokens to this client: type, client id, token URL, grant and seed. */
+  /** Binds stored tokens to this client: type, client id, grant, seed and every endpoint. */
   fingerprint: string;
+  /** The fingerprint of releases before endpoints were part of it (type, client id, token URL, grant, seed). */
+  legacyFingerprint: string;
   /** Token manager options beyond the configuration (generic client). */
   manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
   /** Deployteq: where the webhook node may send the token. */
@@ -45,10 +48,31 @@ function lifecycleOf(settings: Settings): Pick<BuiltConfig, 'keepAliveMs' | 'rev
   return { keepAliveMs: hours ? Math.round(hours * 3600_000) : undefined, revokeOnRemove: bool(settings.revokeOnRemove, false) };
 }
 
-/** The URLs a configuration sends its credentials to: stored secrets are lent only to these. */
-export function endpointsOf(built: BuiltConfig): string[] {
-  const c = built.config;
-  return [c.tokenUrl, c.refreshUrl ?? '', c.authorizationUrl ?? '', typeof c.discovery === 'string' ? c.discovery : '', c.issuer ?? '', built.apiBaseUrl ?? '', (c.allowHttpHosts ?? []).join(',')];
+/**
+ * Where a configuration sends its credentials and tokens: every endpoint of the engine's list, the
+ * API base URL, and the hosts allowed over plain http. Stored secrets are lent only when this is
+ * unchanged, and the fingerprint covers it.
+ */
+export function endpointsOf(built: Pick<BuiltConfig, 'config' | 'apiBaseUrl'>): Record<string, string> {
+  return { ...engineEndpoints(built.config), apiBaseUrl: built.apiBaseUrl ?? '', allowHttpHosts: (built.config.allowHttpHosts ?? []).join(',') };
+}
+
+/**
+ * Binds stored tokens to a client: type, client id, grant, seed, and every endpoint. Tokens stored
+ * before endpoints were part of it carry the `legacy` form, still accepted for a deployed node.
+ */
+function fingerprintsOf(type: ConfigType, clientId: string, grant: string, built: Pick<BuiltConfig, 'config' | 'apiBaseUrl'>, seedHash?: string): Pick<BuiltConfig, 'fingerprint' | 'legacyFingerprint'> {
+  const endpoints = endpointsOf(built);
+  return {
+    fingerprint: fingerprint(['v2', type, clientId, grant, seedHash, ...Object.keys(endpoints).sort().map((k) => `${k}=${endpoints[k]}`)]),
+    legacyFingerprint: fingerprint(type === 'oauth2-client' ? [type, clientId, built.config.tokenUrl, grant, seedHash] : [type, clientId, built.config.tokenUrl, grant]),
+  };
+}
+
+/** Whether a stored entry's tokens belong to this configuration (the legacy form only when `legacy`). */
+export function holds(entry: { fingerprint: string } | undefined, built: Pick<BuiltConfig, 'fingerprint' | 'legacyFingerprint'> | undefined, legacy = true): boolean {
+  if (!entry || !built) return false;
+  return entry.fingerprint === built.fingerprint || (legacy && entry.fingerprint === built.legacyFingerprint);
 }
 
 export const CONFIG_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'] as const;
@@ -166,7 +190,7 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
     config,
     grant: grantSpec(grantType, creds),
     grantType,
-    fingerprint: fingerprint(['deployteq-oauth2', clientId, config.tokenUrl, grantType]),
+    ...fingerprintsOf('deployteq-oauth2', clientId, grantType, { config }),
     webhookPolicy: { authBaseUrl: str(settings.authBaseUrl) || undefined, allowedHosts },
     ...lifecycleOf(settings),
   };
@@ -185,7 +209,7 @@ export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltC
     scopes: scopesOf(settings.scopes),
   });
   validateConfig(config);
-  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, fingerprint: fingerprint(['zendesk-chat-oauth2', clientId, config.tokenUrl, grantType]), ...lifecycleOf(settings) };
+  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
 }
 
 const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
@@ -269,7 +293,7 @@ export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfi
       refreshSkewMs: num(settings.refreshSkewSec) === undefined ? undefined : (num(settings.refreshSkewSec) as number) * 1000,
       reactive: reactiveOf(settings),
     },
-    fingerprint: fingerprint(['oauth2-client', clientId, tokenUrl, grantType === 'refresh_token' ? 'authorization_code' : grantType, seedHash]),
+    ...fingerprintsOf('oauth2-client', clientId, grantType === 'refresh_token' ? 'authorization_code' : grantType, { config }, seedHash),
     ...lifecycleOf(settings),
   };
 }

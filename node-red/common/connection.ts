@@ -3,15 +3,17 @@
  * token state and one in-flight refresh), durable encrypted persistence through `onTokens`, and a
  * status the editor can read. Registered by node id so the authorize callback can reach it.
  */
+import { createHash } from 'node:crypto';
 import { OAuth2ConfigError, OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
 import { within } from '../../lib/oauth2/host';
 import { redact } from '../../lib/oauth2/redact';
+import { durationText } from '../../lib/oauth2/time';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { BUILDERS, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { BUILDERS, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { publishHealth } from './health';
-import { scheduleKeepAlive } from './keep-alive';
+import { keepAliveFloorMs, keepAlivePlan, scheduleKeepAlive } from './keep-alive';
 import type { NodeDefinition, RED, RedNode } from './red';
 import { tokenStoreFor, type TokenStore } from './token-store';
 
@@ -66,9 +68,11 @@ export function allConnections(): Connection[] {
 }
 
 export interface DisconnectOutcome {
+  /** What happened at the provider. */
+  outcome: 'revoked' | 'not_confirmed' | 'no_revocation_endpoint' | 'metadata_unreachable' | 'already_disconnected' | 'provider_not_told';
   /** Which tokens the provider confirmed revoked. */
   revoked: string[];
-  /** The revocation endpoint used, when there is one. */
+  /** The revocation endpoint used, as scheme://host/path. */
   endpoint?: string;
   /** Why the provider did not confirm (secret-free). */
   error?: string;
@@ -76,15 +80,18 @@ export interface DisconnectOutcome {
   message: string;
 }
 
+const DELETED_ONLY = 'the tokens were deleted here (the access stays granted at the provider until it expires or you revoke it there)';
+
 /** The editor's and the health node's account of a disconnect (the tokens are deleted here in every case). */
-export function disconnectOutcome(result: RevocationResult, manager?: TokenManager): DisconnectOutcome {
+export function disconnectOutcome(result: RevocationResult, manager?: { redact(text: string): string }): DisconnectOutcome {
   const error = result.error ? safeMessage(result.error, manager) : undefined;
-  const message = error
-    ? `the provider did not confirm the revocation (${error}); the tokens were deleted here: revoke the access at the provider if needed`
-    : result.endpoint
-      ? 'the tokens were revoked at the provider and deleted here'
-      : 'the provider has no revocation endpoint; the tokens were deleted here (the access stays granted at the provider until it expires or you revoke it there)';
-  return { revoked: result.revoked, endpoint: result.endpoint, error, message };
+  const base = { revoked: result.revoked, endpoint: result.endpoint, error };
+  if (result.skipped === 'no_tokens') return { ...base, outcome: 'already_disconnected', message: 'already disconnected: no tokens were stored for this configuration, so nothing was sent to the provider' };
+  if (result.skipped === 'metadata_unreachable') return { ...base, outcome: 'metadata_unreachable', message: `the provider's metadata could not be read, so its revocation endpoint is unknown and the provider was not told (${error}); ${DELETED_ONLY}` };
+  if (error && !result.endpoint) return { ...base, outcome: 'provider_not_told', message: `the provider was not told (${error}); ${DELETED_ONLY}` };
+  if (error) return { ...base, outcome: 'not_confirmed', message: `the provider did not confirm the revocation (${error}); the tokens were deleted here: revoke the access at the provider if needed` };
+  if (result.endpoint) return { ...base, outcome: 'revoked', message: 'the tokens were revoked at the provider and deleted here' };
+  return { ...base, outcome: 'no_revocation_endpoint', message: `the provider has no revocation endpoint; ${DELETED_ONLY}` };
 }
 
 export function summarise(tokens: TokenSet | undefined, state: TokenSummary['state']): TokenSummary {
@@ -117,6 +124,8 @@ export class Connection {
   private reauthorizationReason = 'the stored refresh token was rejected earlier';
   private closed = false;
   private readonly startedAt = Date.now();
+  /** The refresh token (hashed, with its expiry) last warned about as too short-lived for keep-alive. */
+  private warnedShortLived: string | undefined;
   /** Cancels the pending keep-alive refresh. */
   private cancelKeepAlive: () => void = () => undefined;
 
@@ -141,6 +150,7 @@ export class Connection {
     this.manager = manager;
     this.configError = configError;
     connections.set(node.id, this);
+    this.warnSharedSeed();
     this.showStatus();
     this.keepAlive(manager?.tokens);
   }
@@ -150,20 +160,44 @@ export class Connection {
     return { id: this.node.id, type: this.type, name: this.label() };
   }
 
+  /**
+   * Two config nodes given the same refresh token each rotate it for themselves, and the other's
+   * next refresh fails (reuse, then "reconnect needed"): say so at start, naming both (no secret).
+   */
+  private warnSharedSeed(): void {
+    const seed = this.built?.seedRefreshToken;
+    if (!seed) return;
+    for (const other of connections.values()) {
+      if (other === this || other.type !== this.type || other.built?.seedRefreshToken !== seed) continue;
+      this.RED.log.warn(`[${this.type}:${this.node.id}] ${this.label()}: config node ${other.node.id} (${other.label()}) was given the same refresh token; each would spend the token the other holds: give each config node its own (authorize each one)`);
+    }
+  }
+
   /** Schedules the next keep-alive refresh for `tokens` (idle credentials stay alive). */
   private keepAlive(tokens: TokenSet | undefined, failures = 0): void {
     this.cancelKeepAlive();
     if (this.closed || !this.manager) return;
+    const floorMs = keepAliveFloorMs(this.RED.settings);
+    this.warnShortLived(tokens, keepAlivePlan(tokens, this.built?.keepAliveMs, floorMs).shortLived, floorMs);
     this.cancelKeepAlive = scheduleKeepAlive(tokens, this.built?.keepAliveMs, failures, () => {
       if (this.closed || !this.manager || this.manager.state === 'reauthorization_required') return;
       // a failure is reported through the events; the next attempt backs off (1 min, doubling, at most 1 h)
       this.manager.getTokens({ forceRefresh: true }).catch(() => this.keepAlive(this.manager?.tokens, failures + 1));
-    });
+    }, floorMs);
+  }
+
+  /** Once per refresh token and lifetime: keep-alive cannot keep a refresh token that expires within its floor alive. */
+  private warnShortLived(tokens: TokenSet | undefined, lifeMs: number | undefined, floorMs: number): void {
+    if (lifeMs === undefined || !tokens?.refreshToken) return;
+    const key = createHash('sha256').update(`${tokens.refreshToken}\n${tokens.refreshExpiresAt}`).digest('hex');
+    if (this.warnedShortLived === key) return;
+    this.warnedShortLived = key;
+    this.RED.log.warn(`[${this.type}:${this.node.id}] ${this.label()}: the provider says the refresh token expires ${durationText(lifeMs)} after it was issued; keep-alive refreshes at most every ${durationText(floorMs)}, so it cannot keep this one alive (a flow that runs before it expires still refreshes it)`);
   }
 
   private createManager(built: BuiltConfig): TokenManager {
     const { entry, unreadable } = this.store.load(this.node.id);
-    const stored = entry && entry.fingerprint === built.fingerprint ? entry : undefined;
+    const stored = holds(entry, built) ? entry : undefined;
     let tokens = stored?.tokens;
     if (unreadable) {
       // never fall back to a typed-in refresh token when a newer, unreadable one exists
@@ -196,11 +230,11 @@ export class Connection {
     const predecessor = draining.get(this.node.id);
     if (predecessor) await bounded(predecessor, HANDOVER_WAIT_MS);
     const entry = this.store.read(this.node.id);
-    if (!entry || !this.built || entry.fingerprint !== this.built.fingerprint || entry.reauthorizationRequired) return undefined;
+    if (!entry || !holds(entry, this.built) || entry.reauthorizationRequired) return undefined;
     return entry.tokens;
   }
 
-  private label(): string {
+  label(): string {
     return (this.node.name || this.type).replace(/[<>&"'\r\n]/g, ' ');
   }
 
@@ -211,7 +245,7 @@ export class Connection {
     // An "Authorize" with changed, not yet deployed settings (another client) wrote the store after
     // this node started: do not overwrite it with this node's tokens; the next deploy uses it.
     const current = this.store.read(this.node.id);
-    if (current && current.fingerprint !== this.built.fingerprint && current.savedAt > this.startedAt) return;
+    if (current && !holds(current, this.built) && current.savedAt > this.startedAt) return;
     await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
     this.showStatus(tokens);
     if (!reauthorizationRequired) this.keepAlive(tokens);

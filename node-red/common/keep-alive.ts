@@ -4,26 +4,51 @@
  * the config node runs the refresh.
  */
 import type { TokenSet } from '../../lib/oauth2/types';
+import type { RedSettings } from './red';
 
 const DAY = 24 * 3600_000;
 /** setTimeout's longest delay; beyond it the schedule is recomputed then. */
 const MAX_DELAY = 2 ** 31 - 1;
+/**
+ * The keep-alive never refreshes sooner than this after the tokens were obtained, whatever the
+ * provider says about the refresh token's life or the interval set: a refresh token said to live
+ * one second must not pin a config node at one token request a second. settings.js may lower it
+ * (`oauth2Connectors.keepAliveFloorSec`, for tests and demos), never below a second.
+ */
+export const KEEP_ALIVE_FLOOR_MS = 5 * 60_000;
+
+/** The floor in force: settings.js's `oauth2Connectors.keepAliveFloorSec` (at least 1 s), else 5 minutes. */
+export function keepAliveFloorMs(settings: RedSettings): number {
+  const section = settings.oauth2Connectors as { keepAliveFloorSec?: unknown } | undefined;
+  const sec = Number(section?.keepAliveFloorSec);
+  return section?.keepAliveFloorSec !== undefined && Number.isFinite(sec) && sec >= 1 ? sec * 1000 : KEEP_ALIVE_FLOOR_MS;
+}
 
 /**
  * When the next keep-alive refresh is due (epoch ms), or undefined when none is needed: with a
  * refresh token, before it expires (a fifth of its life ahead, at most a day), and every
- * `intervalMs` after the tokens were obtained when an interval is set.
+ * `intervalMs` after the tokens were obtained when an interval is set; never sooner than
+ * the floor after they were obtained. A refresh token that expires within the floor
+ * cannot be kept alive: it is not planned for (`shortLived` is its life in ms, to warn about).
  */
-export function keepAliveDue(tokens: TokenSet | undefined, intervalMs: number | undefined): number | undefined {
-  if (!tokens?.refreshToken) return undefined;
+export function keepAlivePlan(tokens: TokenSet | undefined, intervalMs: number | undefined, floorMs = KEEP_ALIVE_FLOOR_MS): { due?: number; shortLived?: number } {
+  if (!tokens?.refreshToken) return {};
   const obtained = tokens.obtainedAt ?? Date.now();
+  const floor = obtained + floorMs;
   const candidates: number[] = [];
+  let shortLived: number | undefined;
   if (tokens.refreshExpiresAt !== undefined) {
-    const margin = Math.min(DAY, Math.max(1000, (tokens.refreshExpiresAt - obtained) / 5));
-    candidates.push(tokens.refreshExpiresAt - margin);
+    const life = tokens.refreshExpiresAt - obtained;
+    if (tokens.refreshExpiresAt <= floor) shortLived = Math.max(0, life);
+    else candidates.push(Math.max(floor, tokens.refreshExpiresAt - Math.min(DAY, life / 5)));
   }
-  if (intervalMs && intervalMs > 0) candidates.push(obtained + intervalMs);
-  return candidates.length ? Math.min(...candidates) : undefined;
+  if (intervalMs && intervalMs > 0) candidates.push(Math.max(floor, obtained + intervalMs));
+  return { due: candidates.length ? Math.min(...candidates) : undefined, shortLived };
+}
+
+/** When the next keep-alive refresh is due (epoch ms), or undefined when none is planned. */
+export function keepAliveDue(tokens: TokenSet | undefined, intervalMs: number | undefined, floorMs = KEEP_ALIVE_FLOOR_MS): number | undefined {
+  return keepAlivePlan(tokens, intervalMs, floorMs).due;
 }
 
 /** How long to wait after `failures` failed keep-alive refreshes in a row: 1 min, doubling, at most 1 h. */
@@ -35,8 +60,8 @@ export function keepAliveBackoff(failures: number): number {
  * Runs `refresh` when due (after a failure, not before the back-off); returns a cancel function.
  * Call again with the new tokens afterwards.
  */
-export function scheduleKeepAlive(tokens: TokenSet | undefined, intervalMs: number | undefined, failures: number, refresh: () => void): () => void {
-  const planned = keepAliveDue(tokens, intervalMs);
+export function scheduleKeepAlive(tokens: TokenSet | undefined, intervalMs: number | undefined, failures: number, refresh: () => void, floorMs = KEEP_ALIVE_FLOOR_MS): () => void {
+  const planned = keepAliveDue(tokens, intervalMs, floorMs);
   if (planned === undefined) return () => undefined;
   const due = Math.max(planned, Date.now() + keepAliveBackoff(failures));
   let timer: ReturnType<typeof setTimeout> | undefined;

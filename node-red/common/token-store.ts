@@ -21,6 +21,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isoDate } from '../../lib/oauth2/time';
 import type { TokenSet } from '../../lib/oauth2/types';
 import type { RedSettings } from './red';
 
@@ -40,6 +41,20 @@ export interface StoredEntry {
   savedAt: number;
   /** The refresh token was rejected: the user must authorize again. */
   reauthorizationRequired?: boolean;
+}
+
+/**
+ * Token times as valid dates: an entry written before lifetimes were capped may hold null (an
+ * infinite lifetime serialised) or a time past the last date; such a time is "unknown", never
+ * "expired".
+ */
+function withValidTimes(entry: StoredEntry): StoredEntry {
+  const tokens = { ...entry.tokens };
+  for (const key of ['expiresAt', 'obtainedAt', 'refreshExpiresAt'] as const) {
+    const value = tokens[key] as unknown;
+    if (value !== undefined && isoDate(value) === undefined) delete tokens[key];
+  }
+  return { ...entry, tokens };
 }
 
 interface Envelope {
@@ -248,7 +263,7 @@ export class TokenStore {
         const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);
         const entry = JSON.parse(plain.toString('utf8')) as StoredEntry;
         if (entry.nodeId !== nodeId) return { problem: 'the file belongs to another node' };
-        return { entry };
+        return { entry: withValidTimes(entry) };
       } catch {
         // wrong key or tampered file: try the next key
       }

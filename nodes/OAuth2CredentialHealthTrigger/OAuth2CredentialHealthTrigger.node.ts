@@ -1,3 +1,4 @@
+import { isoDate } from '../../lib/oauth2/time';
 import { createHash, randomBytes } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
@@ -40,9 +41,8 @@ function statusDraft(assessment: Assessment): EventDraft {
 	};
 }
 
-function iso(ms: number | undefined): string | undefined {
-	return ms === undefined ? undefined : new Date(ms).toISOString();
-}
+/** A time for the item: undefined when it is not a valid date (a huge lifetime never throws here). */
+const iso = (ms: number | undefined): string | undefined => isoDate(ms);
 
 export class OAuth2CredentialHealthTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -6,6 +6,8 @@
  * workflow's static data) is secret-free: tokens and credential data appear only as salted,
  * truncated fingerprints.
  */
+import { publicCode } from '../../lib/oauth2/failure';
+import { isoDate } from '../../lib/oauth2/time';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -305,13 +307,8 @@ export function transition(memory: Memory, assessment: Assessment, snap: Snapsho
 	return { memory: next, events };
 }
 
-const CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** An error code fit to show: a short token of safe characters, else a generic word. */
-export function safeCode(code: unknown): string | undefined {
-	if (code === undefined || code === null || code === '') return undefined;
-	return CODE.test(String(code)) ? String(code) : 'error';
-}
+/** An error code fit to show and keep: a registered OAuth code or one of the engine's, else a generic one. */
+export const safeCode = publicCode;
 
 const HOW_TO_RECONNECT = 'Open the credential in n8n and reconnect it (sign in again).';
 
@@ -336,7 +333,8 @@ export function messageOf(draft: EventDraft, settings: Settings, now: number): s
 			return `The token request failed${detail}. Check the credential's client ID and secret, user name and password, and token URL.`;
 		case 'refresh_token_expiring': {
 			const at = draft.refreshTokenExpiresAt;
-			const when = at === undefined ? 'soon' : `on ${new Date(at).toISOString()} (in ${Math.max(0, Math.round(((at - now) / DAY_MS) * 10) / 10)} days)`;
+			const date = isoDate(at);
+			const when = at === undefined || date === undefined ? 'soon' : `on ${date} (in ${Math.max(0, Math.round(((at - now) / DAY_MS) * 10) / 10)} days)`;
 			return `The refresh token expires ${when}. Reconnect the credential before then${settings.keepAlive ? '' : ', or turn on Keep Alive if the provider issues a new refresh token on refresh'}.`;
 		}
 		default:

@@ -1,3 +1,4 @@
+import { parseExpiresIn } from '../../lib/oauth2/token-response';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { CredentialKind, Snapshot } from './health';
@@ -57,12 +58,13 @@ export function snapshotOf(type: WatchedCredential, data: ICredentialDataDecrypt
 		const tokenData = data.oauthTokenData && typeof data.oauthTokenData === 'object' ? (data.oauthTokenData as Record<string, unknown>) : {};
 		access = text(tokenData.access_token);
 		refresh = text(tokenData.refresh_token);
-		const expiresIn = positive(tokenData.expires_in);
+		const expiresIn = parseExpiresIn(tokenData.expires_in);
 		const savedExpiry = positive(tokenData.n8n_expires_at);
 		snap.accessExpiresAt = savedExpiry;
 		snap.accessLifetimeSec = expiresIn;
 		if (savedExpiry !== undefined && expiresIn !== undefined) snap.issuedAt = savedExpiry - expiresIn * 1000;
-		snap.refreshLifetimeSec = positive(tokenData.refresh_token_expires_in);
+		// capped like every lifetime the engine parses: `1e308` means "long", never an invalid date
+		snap.refreshLifetimeSec = parseExpiresIn(tokenData.refresh_token_expires_in);
 	}
 	const clean = Object.fromEntries(Object.entries(snap).filter(([, v]) => v !== undefined));
 	return {

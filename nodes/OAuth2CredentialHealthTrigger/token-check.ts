@@ -58,7 +58,8 @@ export function classifyN8nError(error: unknown, request: TokenRequestKind): Out
 		if (transientStatus(status)) return { kind: 'transient', error: info('http_error', status) };
 		if (status >= 300) return { kind: 'failed', error: info('http_error', status) };
 	}
-	return { kind: 'transient', error: info(typeof e.code === 'string' ? e.code : 'network_error') };
+	// a transport's own code (ECONNREFUSED, ETIMEDOUT…) is shown as the engine's word for it
+	return { kind: 'transient', error: info(e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT' || e.code === 'timeout' ? 'timeout' : 'network_error') };
 }
 
 /** What a failed engine grant means: transport failures, 5xx, 408/425/429 and "try later" codes are transient; the rest failed. */

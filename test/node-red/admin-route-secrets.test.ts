@@ -63,7 +63,7 @@ describe('stored secrets are lent only to a node of exactly the route type (item
     await deployAll();
     const borrowed = await post('oauth2-client', 'gen', 'test', { settings: genSettings({ tokenUrl: `${sandbox.foreignUrl}/steal` }), credentials: { clientSecret: '__PWRD__' } });
     expect(borrowed.status).toBe(400);
-    expect(borrowed.body.error).toMatch(/endpoints differ from the deployed ones; type the clientSecret again/);
+    expect(borrowed.body.error).toMatch(/endpoints differ from the deployed ones \(token URL\); type the clientSecret again/);
     expect(sandbox.counters.foreignRequests).toBe(0);
     const authorize = await post('oauth2-client', 'gen', 'authorize', { settings: genSettings({ grantType: 'authorization_code', authorizationUrl: `${sandbox.foreignUrl}/authorize` }), credentials: {} });
     expect(authorize.status).toBe(400);

@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   userDir = tempUserDir();
-  useSettings(userDir);
+  // keep-alive on a seconds scale: settings.js lowers its floor (5 minutes by default; see health-lifetimes.test.ts)
+  useSettings(userDir, { oauth2Connectors: { keepAliveFloorSec: 1 } });
   sandbox.reset();
   sandbox.configure({ consent: 'auto-approve', genericExpiredTokenStyle: 'status-401', rotateRefreshTokens: true, refreshTokenLifetime: null, genericRevocation: 'on' });
 });

@@ -8,7 +8,9 @@
 //       refresh_token_expiring item and no token request without Keep Alive; with Keep Alive one
 //       item and a refresh at every poll, each with the rotated refresh token (no reuse);
 //   (c) Advanced OAuth2 client credentials with a wrong secret → token_request_failed; the secret
-//       fixed in the credential → recovered.
+//       fixed in the credential → recovered;
+//   (d) a token server whose error code is the client secret it was sent (issue #15 item 3): the
+//       item and the workflow's static data show a generic code, never the secret.
 // All workflows are activated together, so their minute-based polls run side by side (about 3 to
 // 5 minutes for the file). Executions are read back through the REST API, as the editor does.
 // Nothing n8n printed or answered may contain a secret or any token the sandboxes issued.
@@ -43,13 +45,15 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
   /** (b) without Keep Alive, and with it: refresh tokens live 2 days. */
   let sbB1: Sandbox;
   let sbB2: Sandbox;
+  /** (d): its token endpoint answers with the client secret as the error code. */
+  let sbD: Sandbox;
   let server: N8nServer | undefined;
   let rest: N8nRest;
   let work: string;
   let activatedAt = 0;
   const secrets = new Set<string>([dt.clientSecret!, gen.clientSecret!, WRONG_SECRET, OWNER.password]);
-  const workflows: Record<'a' | 'b1' | 'b2' | 'c', string> = { a: '', b1: '', b2: '', c: '' };
-  const credentialIds: Record<'a' | 'b1' | 'b2' | 'c', string> = { a: '', b1: '', b2: '', c: '' };
+  const workflows: Record<'a' | 'b1' | 'b2' | 'c' | 'd', string> = { a: '', b1: '', b2: '', c: '', d: '' };
+  const credentialIds: Record<'a' | 'b1' | 'b2' | 'c' | 'd', string> = { a: '', b1: '', b2: '', c: '', d: '' };
   const timings: Record<string, number> = {};
   const started = Date.now();
 
@@ -69,7 +73,7 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     clientSecret: dt.clientSecret,
     requestedScopes: ['apps.webhook:execute', 'offline_access'],
   });
-  const advancedData = (secret: string) => ({ grantType: 'clientCredentials', tokenUrl: sbA.endpoints.generic.token, clientId: gen.clientId, clientSecret: secret, clientAuthentication: 'basic', scope: 'read' });
+  const advancedData = (secret: string, sandbox = sbA) => ({ grantType: 'clientCredentials', tokenUrl: sandbox.endpoints.generic.token, clientId: gen.clientId, clientSecret: secret, clientAuthentication: 'basic', scope: 'read' });
 
   async function createCredential(name: string, type: string, data: Json): Promise<string> {
     const created = await rest.call<{ id: string }>('POST', '/credentials', { name, type, data });
@@ -127,7 +131,9 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     sbA = await startSandbox({ port: 0, maxLifetimeMs: 11 * 60_000, consent: 'auto-approve', accessTokenLifetime: { deployteq: 20 } });
     sbB1 = await startSandbox({ port: 0, maxLifetimeMs: 11 * 60_000, consent: 'auto-approve', refreshTokenLifetime: 2 * 86400 });
     sbB2 = await startSandbox({ port: 0, maxLifetimeMs: 11 * 60_000, consent: 'auto-approve', refreshTokenLifetime: 2 * 86400 });
-    sandboxes.push(sbA, sbB1, sbB2);
+    sbD = await startSandbox({ port: 0, maxLifetimeMs: 11 * 60_000, consent: 'auto-approve' });
+    sbD.addFault({ provider: 'generic', endpoint: 'token', kind: 'error-echoes-credential', times: 1000 });
+    sandboxes.push(sbA, sbB1, sbB2, sbD);
     const dist = path.join(__dirname, '..', '..', '..', 'dist', 'nodes', 'OAuth2CredentialHealthTrigger', 'OAuth2CredentialHealthTrigger.node.js');
     if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run `node scripts/pack.js` first');
     const n8n = n8nScript.ensureN8n();
@@ -144,11 +150,13 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     credentialIds.b1 = await createCredential('Deployteq B1', 'deployteqOAuth2Api', { ...deployteqData(sbB1), oauthTokenData: await codeTokens(sbB1) });
     credentialIds.b2 = await createCredential('Deployteq B2', 'deployteqOAuth2Api', { ...deployteqData(sbB2), oauthTokenData: await codeTokens(sbB2) });
     credentialIds.c = await createCredential('Advanced C', 'advancedOAuth2Api', advancedData(WRONG_SECRET));
+    credentialIds.d = await createCredential('Advanced D', 'advancedOAuth2Api', advancedData(gen.clientSecret!, sbD));
     const specs: Array<[keyof typeof workflows, string, Json]> = [
       ['a', 'deployteqOAuth2Api', {}],
       ['b1', 'deployteqOAuth2Api', { check: 'stored' }],
       ['b2', 'deployteqOAuth2Api', { check: 'stored', keepAlive: true }],
       ['c', 'advancedOAuth2Api', {}],
+      ['d', 'advancedOAuth2Api', {}],
     ];
     const created = [];
     for (const [key, type, parameters] of specs) {
@@ -159,7 +167,7 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     // n8n 2.41 publishes an activation through its outbox: the activation poll of each workflow runs
     // shortly after the REST call returns; afterwards n8n polls every minute
     for (const workflow of created) await rest.call('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
-    for (const key of ['b1', 'b2', 'c'] as const) await itemsOf(workflows[key], 1, 60_000);
+    for (const key of ['b1', 'b2', 'c', 'd'] as const) await itemsOf(workflows[key], 1, 60_000);
     activatedAt = Date.now();
     timings.activatedMs = activatedAt - started;
   });
@@ -263,6 +271,17 @@ describe(`OAuth2 Credential Health Trigger in a real n8n server (package ${PACKA
     timings.cRecoveredAfterFixMs = Date.now() - fixedAt;
     expect(runs[1]).toEqual([expect.objectContaining({ event: 'recovered', status: 'healthy', previousStatus: 'token_request_failed', tokenRequestReason: 'retry' })]);
     expect(sbA.counters.tokenRequestsByProviderGrant.generic.client_credentials).toBe(2);
+  });
+
+  it('(d) an error code that is the client secret: a generic code in the item and the static data, the secret nowhere', async () => {
+    const [failed] = await itemsOf(workflows.d, 1, 1000);
+    expect(sbD.counters.faultsServed).toBeGreaterThanOrEqual(1);
+    expect(failed).toEqual([
+      expect.objectContaining({ event: 'token_request_failed', error: { code: 'unrecognised_error', httpStatus: 400 }, message: expect.stringMatching(/unrecognised_error, HTTP 400/) }),
+    ]);
+    const workflow = await rest.call<{ staticData?: unknown }>('GET', `/workflows/${workflows.d}`);
+    expect(JSON.stringify(workflow.staticData ?? {})).toContain('unrecognised_error');
+    expect(JSON.stringify([failed, workflow])).not.toContain(gen.clientSecret!);
   });
 
   it('n8n printed and answered no secret and no token', () => {

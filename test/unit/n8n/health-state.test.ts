@@ -290,9 +290,9 @@ describe('client credentials and engine (preAuthentication) credentials', () => 
 describe('messages and error classification', () => {
   it('messages hold fixed texts, safe codes and dates only', () => {
     expect(safeCode('invalid_client')).toBe('invalid_client');
-    expect(safeCode('token AT-secret leaked')).toBe('error');
+    expect(safeCode('token AT-secret leaked')).toBe('unrecognised_error');
     const text = messageOf({ event: 'token_request_failed', status: 'token_request_failed', reason: 'token_request_failed', error: { code: 'Bearer abc def', httpStatus: 401 } }, defaults, T0);
-    expect(text).toBe("The token request failed (error, HTTP 401). Check the credential's client ID and secret, user name and password, and token URL.");
+    expect(text).toBe("The token request failed (unrecognised_error, HTTP 401). Check the credential's client ID and secret, user name and password, and token URL.");
     expect(messageOf({ event: 'refresh_token_expiring', status: 'refresh_token_expiring', reason: 'refresh_token_expiring', refreshTokenExpiresAt: T0 + 2.5 * DAY_MS }, defaults, T0)).toMatch(
       /expires on 2026-01-03T12:00:00.000Z \(in 2.5 days\).*turn on Keep Alive/,
     );
@@ -311,7 +311,15 @@ describe('messages and error classification', () => {
     expect(classifyN8nError(authError('temporarily_unavailable'), 'refresh').kind).toBe('transient');
     expect(classifyN8nError(Object.assign(new Error('HTTP status 400'), { status: 400, code: 'ESTATUS' }), 'token')).toEqual({ kind: 'failed', error: { code: 'http_error', httpStatus: 400 } });
     expect(classifyN8nError(Object.assign(new Error('x'), { response: { status: 503 } }), 'refresh').kind).toBe('transient');
-    expect(classifyN8nError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'refresh')).toEqual({ kind: 'transient', error: { code: 'ECONNREFUSED' } });
+    expect(classifyN8nError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'refresh')).toEqual({ kind: 'transient', error: { code: 'network_error' } });
+  });
+
+  it('issue #15 item 3: a server whose error code is a token or secret: the kept and shown code is generic', () => {
+    const leaked = 'rt-Zx81_refresh.token:value';
+    expect(classifyEngineError(new OAuth2Error({ code: leaked, status: 400, phase: 'refresh' }))).toEqual({ kind: 'failed', error: { code: 'unrecognised_error', httpStatus: 400 } });
+    const authError = Object.assign(new Error('x'), { code: 'EAUTH', body: { error: leaked } });
+    expect(JSON.stringify(classifyN8nError(authError, 'refresh'))).not.toContain(leaked);
+    expect(messageOf({ event: 'token_request_failed', status: 'token_request_failed', reason: 'token_request_failed', error: { code: leaked, httpStatus: 400 } }, defaults, T0)).not.toContain(leaked);
   });
 
   it('engine errors: definite failures and transient ones', () => {
