@@ -219,3 +219,33 @@ test('editor: every option of the config dialogs\' selects fits its select; dial
   expect(titles.map((t) => t.replace(/^.*node(?=Add new)/, ''))).toEqual(['Add new Deployteq OAuth2 config node', 'Add new Zendesk Chat OAuth2 config node', 'Add new OAuth2 client config node']);
   for (const title of titles) expect(title).not.toMatch(/deployteq-oauth2|zendesk-chat-oauth2|oauth2-client/);
 });
+
+test('editor: a refresh token another config node holds is named in a warning, never shown (issue #15 item 9)', async () => {
+  await runtime.deploy([
+    { id: 'f0000000000000d1', type: 'tab', label: 'Seeded' },
+    { id: 'c0000000000000d1', type: 'oauth2-client', name: 'Seeded client', grantType: 'refresh_token', clientId: 'gen-client', clientAuth: 'basic', tokenUrl: `${sandbox.url}/generic/oauth2/token`, credentials: { clientSecret: 'gen-secret', refreshToken: 'seed-shared-by-two' } },
+  ]);
+  const page = await openEditor('oauth2-client');
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes([{ id: 'b0000000000000d1', type: 'oauth2-request', name: 'Request', url: '', x: 240, y: 320, wires: [] }], { generateIds: false });
+    RED.editor.edit(RED.nodes.node('b0000000000000d1'));
+  });
+  await page.click('#node-input-btn-client-add');
+  await page.waitForSelector('#node-config-input-tokenUrl', { state: 'visible' });
+  await page.selectOption('#node-config-input-grantType', 'refresh_token');
+  await page.fill('#node-config-input-refreshToken', 'a-token-of-its-own');
+  await page.dispatchEvent('#node-config-input-refreshToken', 'change');
+  await page.fill('#node-config-input-refreshToken', 'seed-shared-by-two');
+  await page.dispatchEvent('#node-config-input-refreshToken', 'change');
+  await page.waitForSelector('#node-config-oauth2-seed-warning', { state: 'visible', timeout: 15_000 });
+  const warning = await page.textContent('#node-config-oauth2-seed-warning');
+  expect(warning).toMatch(/already used by Seeded client\. .*give each config node its own refresh token/);
+  expect(warning).not.toContain('seed-shared-by-two');
+  await page.fill('#node-config-input-refreshToken', 'a-token-of-its-own');
+  await page.dispatchEvent('#node-config-input-refreshToken', 'change');
+  await page.waitForTimeout(1000);
+  expect(await page.isVisible('#node-config-oauth2-seed-warning')).toBe(false);
+  await page.click('#node-config-dialog-cancel');
+  await page.click('#node-dialog-cancel');
+});
