@@ -9,7 +9,7 @@ import { refreshTokenRefused } from './refresh-policy';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
 import { transportOf, within } from './host';
-import { resolveRetry, sendWithRetry, type SendOptions } from './transport';
+import { resolveRetry, RETRY_NOT_PROCESSED, sendWithRetry, type SendOptions } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -343,7 +343,7 @@ export class TokenManager {
         transport,
         timeoutMs: config.timeoutMs ?? 30_000,
         retry: resolveRetry(config.retry),
-        retryStatuses: this.options.apiRetryStatuses ?? [429, 503],
+        retryStatuses: this.options.apiRetryStatuses ?? RETRY_NOT_PROCESSED,
         phase: 'api',
         redactor: this.redactor,
         sleep: this.options.sleep,
