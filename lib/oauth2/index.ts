@@ -5,6 +5,7 @@ export * from './redact';
 export * from './pkce';
 export * from './jwt';
 export * from './client-auth';
+export * from './auth-search';
 export * from './token-response';
 export * from './transport';
 export * from './http-transport';

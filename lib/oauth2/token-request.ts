@@ -1,4 +1,5 @@
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { authSearchKey, nextAfterRefusedSearch, recordAuthSearch } from './auth-search';
 import { applyClientAuth, CLIENT_AUTH_LABELS, clientAuthCandidates, clientAuthParts } from './client-auth';
 import { OAuth2Error, OAuth2TransportError, type OAuth2Phase } from './errors';
 import { discoverMetadata } from './metadata';
@@ -88,14 +89,20 @@ export async function requestToken(
   const url = refresh ? config.refreshUrl || config.tokenUrl : config.tokenUrl;
   checkEndpointUrl(url, refresh && config.refreshUrl ? 'The refresh URL' : 'The token URL', { allowHttpHosts: config.allowHttpHosts });
   const transport = transportOf(ctx.transport);
-  const methods = await candidates(ctx, transport);
   const auto = (config.client.method ?? 'auto') === 'auto';
+  const all = await candidates(ctx, transport);
+  // after a search refused with every method, one request (the likeliest) until something changes
+  const key = auto && all.length > 1 ? authSearchKey(config, url) : undefined;
+  const turn = key === undefined ? undefined : nextAfterRefusedSearch(key, all.length);
+  const again = turn !== undefined;
+  const methods = again ? [all[turn]] : all;
   const tried: ConcreteClientAuthMethod[] = [];
   for (;;) {
     const method = methods[tried.length];
     tried.push(method);
     try {
       const tokens = await requestTokenWith(ctx, transport, grantType, grantParams, url, method);
+      if (key !== undefined) recordAuthSearch(key, 'succeeded');
       if (auto) {
         if (ctx.clientAuth) ctx.clientAuth.learned = method;
         tokens.clientAuthMethod = method;
@@ -104,20 +111,29 @@ export async function requestToken(
     } catch (error) {
       if (!isClientAuthFailure(error)) throw error;
       if (tried.length < methods.length) continue;
-      if (!auto || tried.length < 2) throw error;
-      const e = error as OAuth2Error;
-      throw new (e.constructor as typeof OAuth2Error)(
-        {
-          code: e.code,
-          status: e.status,
-          phase: e.phase,
-          description: `${e.description ? `${e.description}; ` : ''}client authentication was refused with every method tried (${tried.map((m) => CLIENT_AUTH_LABELS[m]).join(', ')})`,
-          hint: 'Check the client ID and secret, or choose the client authentication method the server documents.',
-        },
-        ctx.redactor,
-      );
+      if (key === undefined) throw error;
+      recordAuthSearch(key, 'refused');
+      throw searchRefused(error as OAuth2Error, tried, again ? all : undefined, ctx.redactor);
     }
   }
+}
+
+/** The refusal after a search: every method tried, or (`all`) the one sent after an earlier refused search. */
+function searchRefused(e: OAuth2Error, tried: ConcreteClientAuthMethod[], all: ConcreteClientAuthMethod[] | undefined, redactor: Redactor | undefined): OAuth2Error {
+  const labels = (list: ConcreteClientAuthMethod[]) => list.map((m) => CLIENT_AUTH_LABELS[m]).join(', ');
+  const what = all
+    ? `client authentication was refused with every method before (${labels(all)}), so only ${labels(tried)} was sent this time, until the settings change`
+    : `client authentication was refused with every method tried (${labels(tried)})`;
+  return new (e.constructor as typeof OAuth2Error)(
+    {
+      code: e.code,
+      status: e.status,
+      phase: e.phase,
+      description: `${e.description ? `${e.description}; ` : ''}${what}`,
+      hint: 'Check the client ID and secret, or choose the client authentication method the server documents.',
+    },
+    redactor,
+  );
 }
 
 async function requestTokenWith(
