@@ -1,4 +1,4 @@
-import { triggerDeployteqWebhook } from '../lib/providers/deployteq';
+import { DeployteqLimitError, triggerDeployteqWebhook } from '../lib/providers/deployteq';
 import { ProviderApiError } from '../lib/providers/http-json';
 import { handleInput } from './common/action';
 import { connectionOf } from './common/config-node';
@@ -9,7 +9,8 @@ import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
  * with the Bearer token of a `deployteq-oauth2` config node. Endpoint: the node's setting, or
  * msg.url when the setting is empty; the token is sent only over https to the node's endpoint host
  * or to a host the config node allows (default: Deployteq's domains). Output: msg.payload (the
- * answer), msg.statusCode, msg.headers.
+ * answer), msg.statusCode, msg.headers, msg.requestCount (the brand's calls today). A body over
+ * 6 MB fails before anything is sent; the daily cap's 429 fails at once, naming the cap.
  */
 export = function (RED: RED): void {
   RED.nodes.registerType('deployteq-webhook', function (this: RedNode, def: NodeDefinition) {
@@ -31,6 +32,8 @@ export = function (RED: RED): void {
         msg.payload = result.body;
         msg.statusCode = result.status;
         msg.headers = result.headers;
+        // the brand's webhook calls today (X-Clang-Request-Count), against Deployteq's daily cap
+        if (result.requestCount !== undefined) msg.requestCount = result.requestCount;
         send(msg);
       },
       {
@@ -40,6 +43,7 @@ export = function (RED: RED): void {
             msg.statusCode = error.status;
             msg.payload = error.body ?? error.providerMessage;
           }
+          if (error instanceof DeployteqLimitError && error.requestCount !== undefined) msg.requestCount = error.requestCount;
         },
       },
     );

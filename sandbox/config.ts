@@ -52,6 +52,7 @@ export interface ResolvedConfig {
   genericAuthMethods: Array<'client_secret_basic' | 'client_secret_post' | 'none'>;
   refreshTokenLifetime: Record<ProviderId, number | null>;
   genericRevocation: 'on' | 'off' | 'fail';
+  deployteqDailyCap: number;
 }
 
 function perProvider<T>(value: T): Record<ProviderId, T> {
@@ -91,6 +92,7 @@ export function defaultConfig(): ResolvedConfig {
     genericAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     refreshTokenLifetime: perProvider<number | null>(null),
     genericRevocation: 'on',
+    deployteqDailyCap: 50_000,
   };
 }
 
@@ -274,6 +276,7 @@ export function applyOptions(config: ResolvedConfig, input: unknown): ConfigChan
       for (const [key, n] of Object.entries(o.refreshTokenLifetime)) next.refreshTokenLifetime[checkProvider('refreshTokenLifetime', key)] = lifetime(`refreshTokenLifetime.${key}`, n);
     } else fail('refreshTokenLifetime must be a number, null or an object keyed by provider');
   }
+  if (o.deployteqDailyCap !== undefined) next.deployteqDailyCap = int('deployteqDailyCap', o.deployteqDailyCap, 0);
   if (o.genericRevocation !== undefined) {
     if (!['on', 'off', 'fail'].includes(o.genericRevocation as string)) fail('genericRevocation must be on, off or fail');
     next.genericRevocation = o.genericRevocation;

@@ -89,13 +89,30 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Deployteq's documented limit of one webhook body. */
+const WEBHOOK_MAX_BODY_BYTES = 6_000_000;
+
 async function webhook(ctx: Ctx): Promise<void> {
   const st = ctx.state;
   st.counters.webhookRequests++;
-  const raw = await readBody(ctx.req);
+  let raw: Buffer;
+  try {
+    raw = await readBody(ctx.req, WEBHOOK_MAX_BODY_BYTES);
+  } catch {
+    ctx.req.resume();
+    sendJson(ctx.res, 413, { error: 'payload_too_large', message: 'The webhook body may be at most 6 MB' });
+    return;
+  }
   if (applyResourceFault(ctx, 'deployteq', 'webhook')) return;
   const record = requireBearer(ctx, 'deployteq', 'webhook');
   if (!record || !requireScope(ctx, record, WEBHOOK_SCOPE, 'webhook')) return;
+  // the brand's calls today (one brand per sandbox), counted like Deployteq's X-Clang-Request-Count
+  st.counters.deployteqWebhookCallsToday++;
+  ctx.res.setHeader('X-Clang-Request-Count', String(st.counters.deployteqWebhookCallsToday));
+  if (st.counters.deployteqWebhookCallsToday > st.config.deployteqDailyCap) {
+    sendJson(ctx.res, 429, { error: 'too_many_requests', message: `The daily limit of ${st.config.deployteqDailyCap} webhook calls is reached` });
+    return;
+  }
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

@@ -154,6 +154,12 @@ export interface SandboxOptions {
    * metadata): 'on' (default), 'off' (404, not in the metadata) or 'fail' (503 temporarily_unavailable).
    */
   genericRevocation?: 'on' | 'off' | 'fail';
+  /**
+   * Deployteq: webhook calls a brand may make per day (default 50,000, Deployteq's documented cap).
+   * Every webhook answer carries the count so far in `X-Clang-Request-Count`; beyond the cap the
+   * answer is 429 without `Retry-After`. A body over 6,000,000 bytes is answered 413.
+   */
+  deployteqDailyCap?: number;
 }
 
 export interface LastTokenRequest {
@@ -186,6 +192,8 @@ export interface Counters {
   apiRequestsByProvider: Record<ProviderId, number>;
   /** Webhook requests received (accepted or not). */
   webhookRequests: number;
+  /** Deployteq webhook calls with a valid token (the brand's count, `X-Clang-Request-Count`). */
+  deployteqWebhookCallsToday: number;
   /** Webhook deliveries accepted and recorded. */
   deliveries: number;
   /** 429 responses sent (rate limit and faults). */

@@ -95,6 +95,8 @@ export interface ApiRequest {
   /** Strings and bytes only, so the request can be replayed after a refresh. */
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  /** Statuses retried only when the answer says when (`Retry-After`); without it they come back at once. */
+  retryOnlyWhenAsked?: readonly number[];
 }
 
 export type TokenState = 'empty' | 'valid' | 'stale' | 'reauthorization_required';
@@ -323,7 +325,8 @@ export class TokenManager {
     const headers = lowerKeys(request.headers);
     const [name, value] = this.authorization(tokens);
     headers[name] = value;
-    const options = this.apiOptions(request.signal);
+    const shared = this.apiOptions(request.signal);
+    const options = request.retryOnlyWhenAsked ? { ...shared, retryOnlyWhenAsked: request.retryOnlyWhenAsked } : shared;
     return sendWithRetry(
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.apiMaxBytes, signal: request.signal, timeoutMs: options.timeoutMs },
       options,

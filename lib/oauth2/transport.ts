@@ -46,6 +46,8 @@ export interface SendOptions {
   retry: Required<RetryPolicy>;
   /** Statuses that are retried (with `Retry-After` when sent). */
   retryStatuses: readonly number[];
+  /** Of those, the ones retried only when the answer carries `Retry-After` (a daily cap says nothing). */
+  retryOnlyWhenAsked?: readonly number[];
   phase: OAuth2Phase;
   redactor?: Redactor;
   signal?: AbortSignal;
@@ -172,6 +174,7 @@ async function retry(request: TransportRequest, options: SendOptions, response: 
     if (!options.retryStatuses.includes(response.status) || attempt >= options.retry.maxRetries) return response;
     const asked = retryAfterMs(response.headers['retry-after']);
     if (asked !== undefined && asked > options.retry.maxDelayMs) return response;
+    if (asked === undefined && options.retryOnlyWhenAsked?.includes(response.status)) return response;
     await sleep(asked ?? options.retry.baseDelayMs * 2 ** attempt);
     response = await sendOnce(request, options);
   }

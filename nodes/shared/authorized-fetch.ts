@@ -186,7 +186,7 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 		fetch: (request: ApiRequest) =>
 			sendWithRetry(
 				{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
-				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: statuses, phase: 'api', redactor: secrets.redactor },
+				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: secrets.redactor },
 			),
 		redact: secrets.redact,
 	};

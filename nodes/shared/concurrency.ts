@@ -32,13 +32,3 @@ export async function runBoundedAfterFirst<R>(count: number, limit: number, task
 	const rest = await runBounded(count - 1, limit, (index) => task(index + 1));
 	return [...first, ...rest];
 }
-
-/** Splits `0..count-1` into consecutive groups of at most `size` indexes. */
-export function chunkIndexes(count: number, size: number): number[][] {
-	const step = Math.max(1, Math.floor(size) || 1);
-	const out: number[][] = [];
-	for (let start = 0; start < count; start += step) {
-		out.push(Array.from({ length: Math.min(step, count - start) }, (_, k) => start + k));
-	}
-	return out;
-}

@@ -252,3 +252,41 @@ test('deleting the config node and deploying removes its stored tokens', async (
   await helper.setFlows([{ id: 'out', type: 'helper' }], 'full');
   await waitFor(() => fs.readdirSync(dir).filter((f) => f.startsWith('tokens-')).length === 0, 5000, 'token file removal');
 });
+
+describe("Deployteq's documented limits (issue #17 item 3)", () => {
+  async function send(payload: unknown): Promise<{ out?: Msg; caught?: Msg }> {
+    const out = collectMessages(helper.getNode('out'), 1, 15_000).then((m) => ({ out: m[0] }));
+    const caught = collectMessages(helper.getNode('caught'), 1, 15_000).then((m) => ({ caught: m[0] }));
+    helper.getNode('wh1').receive({ payload });
+    return Promise.race([out, caught]);
+  }
+
+  test('a body over 6 MB fails before anything is sent; 6 MB exactly goes', async () => {
+    await helper.load([...NODES, CATCH], flow('client_credentials'), { dt: { clientSecret: SECRET } });
+    const over = await send({ blob: 'x'.repeat(6_000_000) });
+    expect(over.caught?.error.message).toMatch(/the webhook body is 6\.0 MB; Deployteq accepts at most 6\.0 MB per call: nothing was sent/);
+    expect(sandbox.counters.webhookRequests).toBe(0);
+    expect(sandbox.counters.tokenRequests).toBe(0);
+    const exact = await send({ blob: 'x'.repeat(6_000_000 - '{"blob":""}'.length) });
+    expect([exact.caught?.error?.message, exact.out?.statusCode]).toEqual([undefined, 200]);
+  });
+
+  test('msg.requestCount counts the brand\'s calls; the daily cap\'s 429 fails at once, naming the cap', async () => {
+    sandbox.configure({ deployteqDailyCap: 2 });
+    await helper.load([...NODES, CATCH], flow('client_credentials'), { dt: { clientSecret: SECRET } });
+    expect((await send({ n: 1 })).out?.requestCount).toBe(1);
+    expect((await send({ n: 2 })).out?.requestCount).toBe(2);
+    const capped = await send({ n: 3 });
+    expect(capped.caught?.error.message).toMatch(/429: the brand's daily limit of 50,000 webhook calls is reached \(3 calls today\); the call was not retried/);
+    expect(capped.caught).toMatchObject({ statusCode: 429, requestCount: 3 });
+    expect(sandbox.counters.webhookRequests).toBe(3);
+  });
+
+  test('a 429 with Retry-After is still retried as asked', async () => {
+    sandbox.configure({ deployteqDailyCap: 50_000 });
+    await helper.load([...NODES, CATCH], flow('client_credentials'), { dt: { clientSecret: SECRET } });
+    sandbox.addFault({ provider: 'deployteq', endpoint: 'webhook', kind: 'rate-limit-429', times: 1, retryAfter: 0 });
+    expect((await send({ n: 1 })).out?.statusCode).toBe(200);
+    expect(sandbox.counters.webhookRequests).toBe(2);
+  });
+});

@@ -20,6 +20,12 @@ export interface DeployteqDescription extends ProviderDescription {
   /** Hosts a Deployteq token may be sent to unless the credential says otherwise. */
   webhookHosts: readonly string[];
   webhookPlaceholder: string;
+  /**
+   * Documented limits of the webhooks: the JSON body of one call, and the calls per day per brand
+   * (shared by all its webhooks; beyond it the answer is 429, the running count comes back in
+   * `X-Clang-Request-Count`; the Webhook Pro app lifts the cap).
+   */
+  limits: { maxBodyBytes: number; dailyCalls: number; countHeader: string };
 }
 
 export const DEPLOYTEQ: DeployteqDescription = {
@@ -58,4 +64,6 @@ export const DEPLOYTEQ: DeployteqDescription = {
   // the domains of Deployteq's webhooks and auth servers
   webhookHosts: ['webhook.myclang.com', '*.myclang.com', '*.clang.cloud', '*.deployteq.net', '*.canopydeploy.net'],
   webhookPlaceholder: 'https://webhook.myclang.com/app/api/rest/public/v2/project/datahook/data-receiver/123',
+  // "6 MB" read as 6,000,000 bytes: the stricter reading never sends a body Deployteq may refuse
+  limits: { maxBodyBytes: 6_000_000, dailyCalls: 50_000, countHeader: 'x-clang-request-count' },
 };

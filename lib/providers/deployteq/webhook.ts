@@ -1,7 +1,8 @@
 /** Calling a Deployteq webhook with the Bearer token, and where that token may go. */
 import { hostMatches, isLoopbackHost, OAuth2UrlRefusedError } from '../../oauth2/urls';
 import type { TransportResponse } from '../../oauth2/types';
-import { jsonOrThrow, requireHttpUrl, type AuthorizedFetch } from '../http-json';
+import { redact, redactJson } from '../../oauth2/redact';
+import { jsonOrThrow, parseJsonBody, ProviderApiError, requireHttpUrl, type AuthorizedFetch } from '../http-json';
 import { DEPLOYTEQ, DEPLOYTEQ_DEFAULT_AUTH_BASE_URL } from './description';
 
 /** Hosts a Deployteq token may be sent to unless the credential says otherwise (the description's list). */
@@ -68,11 +69,71 @@ export interface WebhookResult {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** The brand's webhook calls today, from `X-Clang-Request-Count`, when Deployteq sends it. */
+  requestCount?: number;
+}
+
+const { maxBodyBytes: MAX_BODY_BYTES, dailyCalls: DAILY_CALLS, countHeader: COUNT_HEADER } = DEPLOYTEQ.limits;
+
+/** The JSON body of one webhook call may not exceed this (Deployteq's documented 6 MB). */
+export const DEPLOYTEQ_MAX_BODY_BYTES = MAX_BODY_BYTES;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The daily cap's 429: Deployteq's answer, with the brand's call count when it was sent. */
+export class DeployteqLimitError extends ProviderApiError {
+  constructor(
+    message: string,
+    status: number,
+    readonly requestCount: number | undefined,
+    body: unknown,
+  ) {
+    super('Deployteq', status, message, body);
+    this.name = 'DeployteqLimitError';
+  }
+}
+
+/**
+ * Groups units (items, each one or more records) into webhook calls: at most `maxUnits` each, and
+ * each call's JSON array at most `maxBytes`. `sizes` are each unit's records as JSON, joined with
+ * commas. A unit that alone exceeds the limit gets a group of its own (its call fails alone, before
+ * anything is sent). Returns the indexes of each group, in order.
+ */
+export function groupBySize(sizes: readonly number[], maxUnits: number, maxBytes = MAX_BODY_BYTES): number[][] {
+  const perCall = Math.max(1, Math.floor(maxUnits) || 1);
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let size = 2; // "[" and "]"
+  sizes.forEach((bytes, index) => {
+    if (current.length && (current.length >= perCall || size + 1 + bytes > maxBytes)) {
+      groups.push(current);
+      current = [];
+      size = 2;
+    }
+    size += (current.length ? 1 : 0) + bytes;
+    current.push(index);
+  });
+  if (current.length) groups.push(current);
+  return groups;
+}
+
+/** The bytes `records` add to a JSON array (records joined with commas). */
+export function recordsBytes(records: readonly unknown[]): number {
+  return records.reduce<number>((sum, record, i) => sum + (i ? 1 : 0) + Buffer.byteLength(JSON.stringify(record) ?? 'null'), 0);
+}
+
+function requestCountOf(headers: Record<string, string>): number | undefined {
+  const value = Number(headers[COUNT_HEADER]);
+  return Number.isFinite(value) && headers[COUNT_HEADER] !== undefined ? value : undefined;
 }
 
 /**
  * POSTs a JSON body (one object, or an array the webhook loops over) to a Deployteq webhook with
- * the Bearer token. Any 2xx is success; errors carry Deployteq's message.
+ * the Bearer token. Any 2xx is success; errors carry Deployteq's message. A body over 6 MB fails
+ * before anything is sent (a RangeError); a 429 without `Retry-After` is the daily cap: it fails at
+ * once, naming it (a `DeployteqLimitError`; a 429 with `Retry-After` is retried as asked, bounded).
  */
 export function triggerDeployteqWebhook(
   client: AuthorizedFetch,
@@ -86,16 +147,36 @@ export function triggerDeployteqWebhook(
     if (body === undefined || body === null || typeof body !== 'object') {
       throw new TypeError('The webhook body must be a JSON object or an array of objects');
     }
+    const json = JSON.stringify(body);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_BODY_BYTES) {
+      throw new RangeError(`the webhook body is ${megabytes(bytes)}; Deployteq accepts at most ${megabytes(MAX_BODY_BYTES)} per call: nothing was sent (send fewer records per call)`);
+    }
     sent = client.fetch({
       url,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
+      body: json,
       signal: options.signal,
+      retryOnlyWhenAsked: [429],
     });
   } catch (error) {
     return Promise.reject(error);
   }
   // one step from the answer to the result (a hot path: no async function around it)
-  return sent.then((response) => ({ status: response.status, headers: response.headers, body: jsonOrThrow('Deployteq', response, client) }));
+  return sent.then((response) => {
+    const requestCount = requestCountOf(response.headers);
+    if (response.status === 429 && !response.headers['retry-after']) {
+      const answer = parseJsonBody(response);
+      throw new DeployteqLimitError(
+        `the brand's daily limit of ${DAILY_CALLS.toLocaleString('en-US')} webhook calls is reached${requestCount !== undefined ? ` (${requestCount.toLocaleString('en-US')} calls today)` : ''}; the call was not retried. Calls work again the next day; batching records into arrays saves calls, and Deployteq's Webhook Pro app lifts the cap`,
+        429,
+        requestCount,
+        typeof answer === 'string' ? undefined : redactJson(answer ?? null, (text) => (client.redact ? client.redact(text) : redact(text))),
+      );
+    }
+    const result: WebhookResult = { status: response.status, headers: response.headers, body: jsonOrThrow('Deployteq', response, client) };
+    if (requestCount !== undefined) result.requestCount = requestCount;
+    return result;
+  });
 }

@@ -37,6 +37,14 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     harness.cleanup();
   });
 
+  /** A Deployteq client-credentials credential at the sandbox. */
+  const deployteqClientCredentials = (id: string, name: string): CredentialImport => ({
+    id,
+    name,
+    type: 'deployteqOAuth2Api',
+    data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
+  });
+
   it('Deployteq client credentials: every item delivered with the Bearer token, one token for all items and runs', async () => {
     const credential: CredentialImport = {
       id: 'dtccCredential01',
@@ -90,12 +98,7 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
   });
 
   it('Deployteq batches: items go as arrays of the batch size, with the full response', async () => {
-    const credential: CredentialImport = {
-      id: 'dtccCredential02',
-      name: 'Deployteq CC batch (sandbox)',
-      type: 'deployteqOAuth2Api',
-      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
-    };
+    const credential = deployteqClientCredentials('dtccCredential02', 'Deployteq CC batch (sandbox)');
     await harness.importCredentials([credential]);
     const workflow = chainWorkflow('deployteq batch', [
       { name: 'People', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ people: PEOPLE }), options: {} } },
@@ -119,13 +122,47 @@ describe(`n8n end to end (real n8n, package ${PACKAGE_NAME})`, () => {
     expect(deliveries.flatMap((d) => (d.body as Array<{ email: string }>).map((p) => p.email))).toEqual(PEOPLE.map((p) => p.email));
   });
 
+  it('Deployteq limits (issue #17 item 3): batches split at 6 MB, an item over it fails alone, the count in the output, the daily cap\'s 429 fails once, naming it', async () => {
+    const credential = deployteqClientCredentials('dtlimCredential1', 'Deployteq CC limits (sandbox)');
+    await harness.importCredentials([credential]);
+    const deployteq = (hook: string, delivery: 'batch' | 'perItem') => ({
+      name: 'Deployteq',
+      type: node('deployteq'),
+      typeVersion: 1,
+      onError: 'continueRegularOutput',
+      credentials: { deployteqOAuth2Api: { id: credential.id, name: credential.name } },
+      parameters: { resource: 'webhook', operation: 'trigger', endpointUrl: sandbox.webhookUrl(hook), bodySource: 'item', delivery, batchSize: 100, options: { concurrency: 1 } },
+    });
+    const sized = (sizes: Array<[string, number]>) => [
+      { name: 'Sizes', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ sizes: sizes.map(([name, size]) => ({ name, size })) }), options: {} } },
+      { name: 'One per size', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'sizes', options: {} } },
+      { name: 'Records', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: "={{ JSON.stringify({ name: $json.name, blob: 'x'.repeat($json.size) }) }}", options: {} } },
+    ];
+    // a and b: 3.1 MB each (not together); big: 6.05 MB (never sent); c: small
+    const split = chainWorkflow('deployteq limits split', [...sized([['a', 3_100_000], ['b', 3_100_000], ['big', 6_050_000], ['c', 10]]), deployteq('limits', 'batch')]);
+    await harness.importWorkflow(split);
+    const before = sandbox.counters.deployteqWebhookCallsToday;
+    const out = N8nHarness.items(await harness.execute(String(split.id)), 'Deployteq');
+    expect(out.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }], [{ item: 3 }]]);
+    expect(out[2].json.error).toMatch(/the webhook body is 6\.1 MB; Deployteq accepts at most 6\.0 MB per call: nothing was sent/);
+    expect([0, 1, 3].map((i) => out[i].json.deployteqRequestCount)).toEqual([before + 1, before + 2, before + 3]);
+    const deliveries = sandbox.deliveries.filter((d) => d.webhookId === 'limits');
+    expect(deliveries.map((d) => (d.body as Array<{ name: string }>).map((r) => r.name))).toEqual([['a'], ['b'], ['c']]);
+
+    // the daily cap: the next call is the last one allowed
+    const capped = chainWorkflow('deployteq limits cap', [...sized([['d', 10], ['e', 10]]), deployteq('cap', 'perItem')]);
+    await harness.importWorkflow(capped);
+    sandbox.configure({ deployteqDailyCap: sandbox.counters.deployteqWebhookCallsToday + 1 });
+    const calls = sandbox.counters.webhookRequests;
+    const last = N8nHarness.items(await harness.execute(String(capped.id)), 'Deployteq');
+    sandbox.configure({ deployteqDailyCap: 50_000 });
+    expect(last[0].json.error).toBeUndefined();
+    expect(last[1].json).toMatchObject({ error: expect.stringMatching(/HTTP 429: the brand's daily limit of 50,000 webhook calls is reached \(\d+ calls today\); the call was not retried/), httpCode: '429' });
+    expect(sandbox.counters.webhookRequests - calls).toBe(2);
+  });
+
   it('Deployteq errors: NodeApiError with Deployteq\'s message; with continue-on-fail the other items still go', async () => {
-    const credential: CredentialImport = {
-      id: 'dterrCredential7',
-      name: 'Deployteq CC errors (sandbox)',
-      type: 'deployteqOAuth2Api',
-      data: { grantType: 'clientCredentials', authHost: 'custom', customAuthBaseUrl: `${sandbox.url}/deployteq`, clientId: dt.clientId, clientSecret: dt.clientSecret, requestedScopes: ['apps.webhook:execute'] },
-    };
+    const credential = deployteqClientCredentials('dterrCredential7', 'Deployteq CC errors (sandbox)');
     await harness.importCredentials([credential]);
     const deployteq = (onError?: string) => ({
       name: 'Deployteq',

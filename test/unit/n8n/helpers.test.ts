@@ -4,7 +4,8 @@ import { advancedOAuth2Config, learnedClientAuth, parseParameterList, tokenRejec
 import { bodyToBuffer, normaliseHeaders } from '../../../credentials/shared/n8n-transport';
 import { objectFromFields, recordsOf } from '../../../nodes/Deployteq/shared/body';
 import { responseOfError } from '../../../nodes/shared/authorized-fetch';
-import { chunkIndexes, runBounded, runBoundedAfterFirst } from '../../../nodes/shared/concurrency';
+import { runBounded, runBoundedAfterFirst } from '../../../nodes/shared/concurrency';
+import { DEPLOYTEQ_MAX_BODY_BYTES, groupBySize, recordsBytes } from '../../../lib/providers/deployteq';
 import { toRecords, unixSeconds } from '../../../nodes/ZendeskChat/resources/run';
 import { apiBaseUrlOf } from '../../../nodes/ZendeskChat/shared/transport';
 import { advanceCursor, pollStart } from '../../../nodes/ZendeskChatTrigger/cursor';
@@ -65,10 +66,18 @@ describe('runBounded', () => {
     expect(await runBoundedAfterFirst(0, 3, async () => 1)).toEqual([]);
   });
 
-  it('chunkIndexes groups consecutive indexes', () => {
-    expect(chunkIndexes(5, 2)).toEqual([[0, 1], [2, 3], [4]]);
-    expect(chunkIndexes(0, 2)).toEqual([]);
-    expect(chunkIndexes(2, 0)).toEqual([[0], [1]]);
+  it('Deployteq batches: consecutive items, at most the batch size, each call within 6 MB (issue #17 item 3)', () => {
+    const none = (n: number) => Array.from({ length: n }, () => 10);
+    expect(groupBySize(none(5), 2)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(groupBySize([], 2)).toEqual([]);
+    expect(groupBySize(none(2), 0)).toEqual([[0], [1]]);
+    expect(groupBySize(none(5), 2.5)).toEqual([[0, 1], [2, 3], [4]]);
+    // [a,b] is 2 + a + 1 + b bytes: 2 + 2_999_998 + 1 + 2_999_999 = 6_000_000 fits, one byte more does not
+    expect(groupBySize([2_999_998, 2_999_999], 100)).toEqual([[0, 1]]);
+    expect(groupBySize([2_999_998, 3_000_000], 100)).toEqual([[0], [1]]);
+    // a unit over the limit on its own: a group of its own, its neighbours unaffected
+    expect(groupBySize([10, DEPLOYTEQ_MAX_BODY_BYTES + 1, 10, 10], 100)).toEqual([[0], [1], [2, 3]]);
+    expect(recordsBytes([{ a: 1 }, { b: 'x' }])).toBe('{"a":1},{"b":"x"}'.length);
   });
 });
 

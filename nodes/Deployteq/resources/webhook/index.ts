@@ -107,7 +107,7 @@ export const webhookFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 100,
-		description: 'How many items go into one request',
+		description: 'How many items go into one request at most. A batch is also split so no request exceeds Deployteq\'s 6 MB; an item larger than that fails alone, before anything is sent.',
 		displayOptions: { show: { ...showFor, delivery: ['batch'] } },
 	},
 	{

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/providers/deployteq';
-import { chunkIndexes, runBoundedAfterFirst } from '../../../shared/concurrency';
+import { groupBySize, recordsBytes, triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/providers/deployteq';
+import { runBoundedAfterFirst } from '../../../shared/concurrency';
 import { errorJson, toNodeError } from '../../../shared/errors';
 import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
 import { maxResponseBytes } from '../../../shared/response-size';
@@ -19,14 +19,28 @@ function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject
 
 function outputJson(result: WebhookResult, full: boolean): IDataObject {
 	const body = result.body as IDataObject | IDataObject[] | string | undefined;
-	if (full) return { statusCode: result.status, headers: result.headers, body: body ?? null };
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-	return { response: body ?? null, statusCode: result.status };
+	// the brand's webhook calls today (X-Clang-Request-Count), against Deployteq's daily cap
+	const count = result.requestCount !== undefined ? { deployteqRequestCount: result.requestCount } : {};
+	if (full) return { statusCode: result.status, headers: result.headers, body: body ?? null, ...count };
+	if (body && typeof body === 'object' && !Array.isArray(body)) return { ...body, ...count };
+	return { response: body ?? null, statusCode: result.status, ...count };
+}
+
+/** Batches of items: at most `batchSize` items, and each batch's JSON within Deployteq's 6 MB. */
+function batches(context: IExecuteFunctions, count: number, batchSize: number): number[][] {
+	const sizes = Array.from({ length: count }, (_, i) => {
+		try {
+			return recordsBytes(recordsOf(bodyForItem(context, i)));
+		} catch {
+			return 0; // the item's own error is raised when its batch is built
+		}
+	});
+	return groupBySize(sizes, batchSize);
 }
 
 /**
- * Webhook > Trigger: sends each item (or batches of items as one array) to the Deployteq webhook
- * with bounded parallelism. The first request goes alone so a missing or expired token is fetched
+ * Webhook > Trigger: sends each item (or batches of items as one array, split to stay within
+ * Deployteq's 6 MB per call) to the Deployteq webhook with bounded parallelism. The first request goes alone so a missing or expired token is fetched
  * or refreshed once, then reused by the rest. Every URL is checked first (https, a Deployteq or an
  * allowed host): the token is never sent anywhere else.
  */
@@ -38,7 +52,7 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 	const signal = this.getExecutionCancelSignal?.();
 	const policy = await deployteqWebhookPolicy(this);
 
-	const groups = delivery === 'batch' ? chunkIndexes(items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
+	const groups = delivery === 'batch' ? batches(this, items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
 
 	const settled = await runBoundedAfterFirst(groups.length, options.concurrency ?? 5, async (g) => {
 		const indexes = groups[g];
