@@ -203,7 +203,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'error',
 			description:
-				'For APIs that say "token expired" in the body of a non-401 error (e.g. 400 {"error":"token_expired"}): the dotted JSON path of that value. When an error answer matches, this package\'s nodes get a new token once and repeat the request. n8n\'s own HTTP Request node only gets a new token after a 401.',
+				'For APIs that say "token expired" in the body of a non-401 error (e.g. 400 {"error":"token_expired"}): the dotted JSON path of that value. When an error answer matches, this package\'s nodes get a new token once and repeat the request. n8n\'s own HTTP Request node (n8n 2.41) gets a new token and repeats the request once after any failed request, whatever its status or body; the calls that failed with the same token share one token request.',
 		},
 		{
 			displayName: 'Token Rejected Values',
@@ -234,6 +234,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const tokens = await fetchTokenSet(this, advancedOAuth2Config(credentials), advancedGrant(credentials), {
 			learnedClientAuth: learnedClientAuth(credentials),
+			presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined,
 		});
 		// saved with the token, so the next token request goes straight to the method that worked
 		return { ...tokenFields(tokens), clientAuthMethodUsed: tokens.clientAuthMethod ?? '' };

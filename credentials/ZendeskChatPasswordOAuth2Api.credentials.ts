@@ -85,6 +85,7 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 			this,
 			config,
 			{ type: 'password', username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
+			{ presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined },
 		);
 		return tokenFields(tokens);
 	}

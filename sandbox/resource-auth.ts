@@ -45,6 +45,7 @@ export function requireBearer(ctx: Ctx, provider: ProviderId, style: 'api' | 'we
   const result = token ? ctx.state.tokens.checkAccess(token, provider) : ({ ok: false, reason: 'missing' } as const);
   if (result.ok) return result.record;
   const message = REASONS[result.reason];
+  ctx.state.counters.bearerRejected[provider]++;
   if (result.reason === 'expired' && provider === 'generic' && ctx.state.config.genericExpiredTokenStyle === 'body-400') {
     sendJson(ctx.res, 400, { error: 'token_expired', message });
     return null;

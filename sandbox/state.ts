@@ -39,6 +39,7 @@ export function emptyCounters(): Counters {
     apiRequests: 0,
     apiRequestsByProvider: byProvider(() => 0),
     webhookRequests: 0,
+    bearerRejected: byProvider(() => 0),
     deployteqWebhookCallsToday: 0,
     deliveries: 0,
     rateLimited: 0,

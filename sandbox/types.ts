@@ -192,6 +192,8 @@ export interface Counters {
   apiRequestsByProvider: Record<ProviderId, number>;
   /** Webhook requests received (accepted or not). */
   webhookRequests: number;
+  /** API and webhook requests refused for their bearer token (401, or the generic 400 style), by provider. */
+  bearerRejected: Record<ProviderId, number>;
   /** Deployteq webhook calls with a valid token (the brand's count, `X-Clang-Request-Count`). */
   deployteqWebhookCallsToday: number;
   /** Webhook deliveries accepted and recorded. */

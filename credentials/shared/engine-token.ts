@@ -6,6 +6,7 @@ import { Redactor } from '../../lib/oauth2/redact';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { n8nTransport } from './n8n-transport';
+import { sharedGrant } from './single-flight';
 
 export type EngineGrant =
 	| { type: 'client_credentials' }
@@ -14,19 +15,26 @@ export type EngineGrant =
 export interface FetchTokenOptions {
 	/** The client authentication `auto` settled on earlier: tried first, no search. */
 	learnedClientAuth?: ConcreteClientAuthMethod;
+	/** The access token n8n holds for the credential now (the one it is replacing). */
+	presentedToken?: string;
 }
 
 /**
  * Gets a token set for a `preAuthentication` with the credential's own grant (password or client
- * credentials), over n8n's HTTP client. A refresh token is never used, even one saved earlier:
- * n8n does not coordinate `preAuthentication` (every parallel request and every queue-mode worker
- * that meets an expired token runs it, the last write wins), so a rotating refresh token used twice
- * would be reuse, and the server would revoke the grant under everyone. The grant is always there
- * and costs the same one request. With `auto` client authentication the method that worked is on
- * the result (`clientAuthMethod`). Errors are the engine's `OAuth2Error`s, whose messages never
- * contain secrets or tokens.
+ * credentials), over n8n's HTTP client. A refresh token is never used, even one saved earlier: a
+ * rotating refresh token used twice would be reuse, and the server would revoke the grant under
+ * everyone. With `auto` client authentication the method that worked is on the result
+ * (`clientAuthMethod`). Errors are the engine's `OAuth2Error`s, whose messages never contain
+ * secrets or tokens.
+ *
+ * One token request per token lifetime in this process: parallel calls share the grant, and its
+ * token goes to the calls that follow (`single-flight.ts`).
  */
 export async function fetchTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions = {}): Promise<TokenSet> {
+	return await sharedGrant(JSON.stringify([config, grant]), options.presentedToken, () => grantTokenSet(helper, config, grant, options));
+}
+
+async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions): Promise<TokenSet> {
 	const redactor = new Redactor();
 	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined);
 	const ctx: TokenRequestContext = {

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
+import { clearTokenFlights } from '../../../credentials/shared/single-flight';
 import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
 
@@ -63,6 +64,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
   beforeEach(() => {
     sandbox.reset();
     sandbox.configure({ clients: { generic: DEFAULT_CLIENTS.generic.map((c) => ({ ...c })) } });
+    clearTokenFlights(); // the sandbox forgot its tokens: so does this process
   });
 
   it.each([
@@ -96,17 +98,50 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     expect(sandbox.counters.tokenRequestsByProviderGrant.generic.client_credentials).toBe(1);
   });
 
-  it('a stored refresh token is never sent and none is kept: n8n does not coordinate preAuthentication, the grant runs every time', async () => {
-    // parallel requests and queue-mode workers all run preAuthentication: a rotating refresh token
-    // used by two of them is reuse, and the server revokes the grant (issue #10)
+  it('a stored refresh token is never sent and none is kept: a new token is always a new grant', async () => {
+    // queue-mode workers all run preAuthentication: a rotating refresh token used by two of them is
+    // reuse, and the server revokes the grant (issue #10)
     const sent: IHttpRequestOptions[] = [];
     const first = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox));
     expect(first.refreshToken).toBe('');
-    const again = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox, { refreshToken: 'a-refresh-token-saved-by-an-older-version' }));
+    // n8n asks again with the token it holds (its request failed with it): a new token
+    const again = await credential.preAuthentication.call(n8nLikeHelper(sent), advanced(sandbox, { accessToken: first.accessToken, refreshToken: 'a-refresh-token-saved-by-an-older-version' }));
     expect(again.accessToken).toEqual(expect.any(String));
     expect(again.refreshToken).toBe('');
     expect(sent.map((o) => new URLSearchParams(String(o.body)).get('grant_type'))).toEqual(['password', 'password']);
     expect(sandbox.counters.tokenRequestsByProviderGrant.generic.refresh_token ?? 0).toBe(0);
+  });
+
+  it('one token request per lifetime in this process (issue #17 item 1): 20 calls at once share one grant; the calls that follow get its token; a call that failed with it gets a new one', async () => {
+    sandbox.configure({ tokenDelayMs: { generic: 200 } });
+    const grants = () => sandbox.counters.tokenRequestsByProviderGrant.generic.password ?? 0;
+    const expired = 'an-expired-token-n8n-holds';
+    const burst = await Promise.all(Array.from({ length: 20 }, () => credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: expired }))));
+    expect(grants()).toBe(1);
+    expect(new Set(burst.map((o) => o.accessToken)).size).toBe(1);
+    // a later call still holding the expired token: the valid one, no request
+    const later = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: expired }));
+    expect(later.accessToken).toBe(burst[0].accessToken);
+    expect(grants()).toBe(1);
+    // calls that failed with the current token (revoked, or a 429: n8n cannot tell us): one new grant for all of them
+    const renewed = await Promise.all(Array.from({ length: 5 }, () => credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: burst[0].accessToken }))));
+    expect(grants()).toBe(2);
+    expect(new Set(renewed.map((o) => o.accessToken))).toEqual(new Set([renewed[0].accessToken]));
+    expect(renewed[0].accessToken).not.toBe(burst[0].accessToken);
+    // the replaced tokens' holders get the current one
+    expect((await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: burst[0].accessToken }))).accessToken).toBe(renewed[0].accessToken);
+    expect(grants()).toBe(2);
+    // a token this process does not know (another queue-mode worker saved it): a new grant, never ours handed over it
+    await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: 'a-token-another-worker-saved' }));
+    expect(grants()).toBe(3);
+    // other settings (another scope) are another credential
+    await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: expired, scope: 'read write' }));
+    expect(grants()).toBe(4);
+    // a failed grant is shared by the calls waiting on it, and not kept
+    const failing = await Promise.all(Array.from({ length: 3 }, () => credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { password: 'wrong-password-9', accessToken: expired })).catch((e: Error) => e)));
+    expect(failing.every((e) => e instanceof Error && /invalid_grant/.test(e.message))).toBe(true);
+    expect(grants()).toBe(5);
+    sandbox.configure({ tokenDelayMs: { generic: 0 } });
   });
 
   it('response paths and the default lifetime apply to odd token responses', async () => {
@@ -168,7 +203,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     expect(sandbox.counters.lastTokenRequestByProvider.zendesk).toMatchObject({ grantType: 'password', clientAuth: 'client_secret_post' });
     expect(first.tokenExpiresAt).toBe(0); // Zendesk sends no expires_in: lifetime unknown
     expect(first.refreshToken).toBe('');
-    const second = await zendesk.preAuthentication.call(n8nLikeHelper([]), { ...data, refreshToken: 'zd-refresh-token-saved-earlier' } as ICredentialDataDecryptedObject);
+    const second = await zendesk.preAuthentication.call(n8nLikeHelper([]), { ...data, accessToken: first.accessToken, refreshToken: 'zd-refresh-token-saved-earlier' } as ICredentialDataDecryptedObject);
     expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk).toMatchObject({ password: 2 });
     expect(sandbox.counters.tokenRequestsByProviderGrant.zendesk.refresh_token ?? 0).toBe(0);
     const res = await fetch(`${sandbox.url}/zendesk/api/v2/chat/account`, { headers: { authorization: `Bearer ${second.accessToken}` } });
@@ -193,7 +228,7 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
       expect(sandbox.counters.lastTokenRequestByProvider.generic?.clientAuth).toBe('client_secret_basic_raw');
 
       const secondSent: IHttpRequestOptions[] = [];
-      const second = await credential.preAuthentication.call(n8nLikeHelper(secondSent), { ...data, clientAuthMethodUsed: first.clientAuthMethodUsed } as ICredentialDataDecryptedObject);
+      const second = await credential.preAuthentication.call(n8nLikeHelper(secondSent), { ...data, accessToken: first.accessToken, clientAuthMethodUsed: first.clientAuthMethodUsed } as ICredentialDataDecryptedObject);
       expect(second.clientAuthMethodUsed).toBe('basic-raw');
       expect(grants()).toBe(3); // no failed attempt, no metadata look-up
       expect(secondSent.map((o) => o.method)).toEqual(['POST']);
