@@ -3,7 +3,8 @@
  * credentials. n8n runs `preAuthentication` for every request that met an expired token, and again
  * after any failed request, in parallel and without coordination (its lease covers only oAuth2Api
  * refreshes). Calls for the same settings share the grant in flight, and its token goes to every
- * later call that holds a token it replaced (or none) while it is valid. A call holding the current
+ * later call that holds a token it replaced while it is valid (a call with no token, such as the
+ * credential's Test, asks the server). A call holding the current
  * token (its request failed with it: revoked, or a 429, n8n cannot say) or a token this process
  * does not know (another queue-mode worker's) gets a new grant, shared in turn. State is keyed by a
  * hash of the settings (secrets included, never a secret itself) and holds a token only while it
@@ -70,7 +71,8 @@ export async function sharedGrant(settings: string, presentedToken: string | und
 	const flight = flightFor(key, now);
 	if (flight.pending) return { ...(await flight.pending) };
 	const presented = presentedToken ? digest(presentedToken) : undefined;
-	if (handable(flight.tokens, now) && (presented === undefined || flight.replaced.includes(presented))) return { ...flight.tokens };
+	// only to a holder of a token it replaced: a call with no token (a credential's Test, a first run) asks the server
+	if (handable(flight.tokens, now) && presented !== undefined && flight.replaced.includes(presented)) return { ...flight.tokens };
 	const replaced = [presented, flight.tokens ? digest(flight.tokens.accessToken) : undefined].filter((h): h is string => !!h);
 	const pending = grant();
 	flight.pending = pending;

@@ -137,10 +137,13 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     // other settings (another scope) are another credential
     await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { accessToken: expired, scope: 'read write' }));
     expect(grants()).toBe(4);
+    // a call with no token (the credential's Test, a first run) asks the server, whatever is held
+    await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { scope: 'read write' }));
+    expect(grants()).toBe(5);
     // a failed grant is shared by the calls waiting on it, and not kept
     const failing = await Promise.all(Array.from({ length: 3 }, () => credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, { password: 'wrong-password-9', accessToken: expired })).catch((e: Error) => e)));
     expect(failing.every((e) => e instanceof Error && /invalid_grant/.test(e.message))).toBe(true);
-    expect(grants()).toBe(5);
+    expect(grants()).toBe(6);
     sandbox.configure({ tokenDelayMs: { generic: 0 } });
   });
 
