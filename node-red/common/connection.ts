@@ -178,12 +178,13 @@ export class Connection {
     this.cancelKeepAlive();
     if (this.closed || !this.manager) return;
     const floorMs = keepAliveFloorMs(this.RED.settings);
-    this.warnShortLived(tokens, keepAlivePlan(tokens, this.built?.keepAliveMs, floorMs).shortLived, floorMs);
-    this.cancelKeepAlive = scheduleKeepAlive(tokens, this.built?.keepAliveMs, failures, () => {
+    const plan = keepAlivePlan(tokens, this.built?.keepAliveMs, floorMs);
+    this.warnShortLived(tokens, plan.shortLived, floorMs);
+    this.cancelKeepAlive = scheduleKeepAlive(plan.due, failures, () => {
       if (this.closed || !this.manager || this.manager.state === 'reauthorization_required') return;
       // a failure is reported through the events; the next attempt backs off (1 min, doubling, at most 1 h)
       this.manager.getTokens({ forceRefresh: true }).catch(() => this.keepAlive(this.manager?.tokens, failures + 1));
-    }, floorMs);
+    });
   }
 
   /** Once per refresh token and lifetime: keep-alive cannot keep a refresh token that expires within its floor alive. */

@@ -46,22 +46,16 @@ export function keepAlivePlan(tokens: TokenSet | undefined, intervalMs: number |
   return { due: candidates.length ? Math.min(...candidates) : undefined, shortLived };
 }
 
-/** When the next keep-alive refresh is due (epoch ms), or undefined when none is planned. */
-export function keepAliveDue(tokens: TokenSet | undefined, intervalMs: number | undefined, floorMs = KEEP_ALIVE_FLOOR_MS): number | undefined {
-  return keepAlivePlan(tokens, intervalMs, floorMs).due;
-}
-
 /** How long to wait after `failures` failed keep-alive refreshes in a row: 1 min, doubling, at most 1 h. */
 export function keepAliveBackoff(failures: number): number {
   return failures > 0 ? Math.min(3600_000, 60_000 * 2 ** Math.min(failures - 1, 10)) : 0;
 }
 
 /**
- * Runs `refresh` when due (after a failure, not before the back-off); returns a cancel function.
- * Call again with the new tokens afterwards.
+ * Runs `refresh` at `planned` (a `keepAlivePlan`'s due time; after a failure, not before the
+ * back-off); returns a cancel function. Call again with the new tokens' plan afterwards.
  */
-export function scheduleKeepAlive(tokens: TokenSet | undefined, intervalMs: number | undefined, failures: number, refresh: () => void, floorMs = KEEP_ALIVE_FLOOR_MS): () => void {
-  const planned = keepAliveDue(tokens, intervalMs, floorMs);
+export function scheduleKeepAlive(planned: number | undefined, failures: number, refresh: () => void): () => void {
   if (planned === undefined) return () => undefined;
   const due = Math.max(planned, Date.now() + keepAliveBackoff(failures));
   let timer: ReturnType<typeof setTimeout> | undefined;
