@@ -202,7 +202,7 @@ export class TokenManager {
     const tokens = this.current;
     this.current = undefined;
     this.reauthorization = undefined;
-    if (!tokens || (!tokens.refreshToken && !tokens.accessToken)) return { revoked: [], skipped: 'no_tokens' };
+    if (!tokens) return { revoked: [], skipped: 'no_tokens' }; // revokeTokens says the same of an empty set
     try {
       return await revokeTokens(this.context(), tokens);
     } catch (error) {

@@ -1,13 +1,13 @@
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { authSearchKey, nextAfterRefusedSearch, recordAuthSearch } from './auth-search';
 import { applyClientAuth, CLIENT_AUTH_LABELS, clientAuthCandidates, clientAuthParts } from './client-auth';
-import { OAuth2Error, OAuth2TransportError, type OAuth2Phase } from './errors';
+import { OAuth2Error, type OAuth2Phase } from './errors';
 import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
-import { engineHost, transportOf } from './host';
-import { resolveRetry, RETRY_NOT_PROCESSED, RETRY_REPEATABLE, sendWithRetry, type SendOptions } from './transport';
-import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
+import { transportOf } from './host';
+import { resolveRetry, RETRY_NOT_PROCESSED, RETRY_REPEATABLE, sendWithRetry } from './transport';
+import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
 
 /** A token request as it is about to be sent; a `beforeTokenRequest` hook may change it. */
@@ -160,18 +160,21 @@ async function requestTokenWith(
   if (request.url !== url) checkEndpointUrl(request.url, 'The token URL', { allowHttpHosts: config.allowHttpHosts });
   request.headers['content-type'] = request.bodyFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
   const repeatable = REPEATABLE_GRANTS.has(grantType);
-  const options: SendOptions = {
-    transport,
-    timeoutMs: config.timeoutMs ?? 30_000,
-    retry: resolveRetry(config.retry),
-    retryStatuses: repeatable ? RETRY_REPEATABLE : RETRY_NOT_PROCESSED,
-    phase,
-    redactor: ctx.redactor,
-    signal: ctx.signal,
-    sleep: ctx.sleep,
-  };
-  const send = () => sendWithRetry({ url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES }, options);
-  const response = repeatable ? await againAfterTransportFailure(send, options) : await send();
+  const response = await sendWithRetry(
+    { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
+    {
+      transport,
+      timeoutMs: config.timeoutMs ?? 30_000,
+      retry: resolveRetry(config.retry),
+      retryStatuses: repeatable ? RETRY_REPEATABLE : RETRY_NOT_PROCESSED,
+      // a repeatable grant's dropped connection is sent again before any waiter sees the failure
+      retryNetworkErrors: repeatable,
+      phase,
+      redactor: ctx.redactor,
+      signal: ctx.signal,
+      sleep: ctx.sleep,
+    },
+  );
   return normaliseTokenResponse(response, {
     phase,
     mapping: config.responseMapping,
@@ -181,23 +184,6 @@ async function requestTokenWith(
     redactor: ctx.redactor,
     now: now(),
   });
-}
-
-/**
- * A repeatable grant whose request failed on the way (connection refused or reset) is sent again,
- * with the same bounded back-off as a retried status, before any waiter sees the failure. A
- * timeout is not repeated: it already cost the whole time limit.
- */
-async function againAfterTransportFailure(send: () => Promise<TransportResponse>, options: SendOptions): Promise<TransportResponse> {
-  const sleep = options.sleep ?? ((ms: number) => engineHost().sleep(ms));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof OAuth2TransportError) || error.code !== 'network_error' || attempt >= options.retry.maxRetries || options.signal?.aborted) throw error;
-      await sleep(options.retry.baseDelayMs * 2 ** attempt);
-    }
-  }
 }
 
 /** A copy of `headers` with lower-case names. */

@@ -48,6 +48,11 @@ export interface SendOptions {
   retryStatuses: readonly number[];
   /** Of those, the ones retried only when the answer carries `Retry-After` (a daily cap says nothing). */
   retryOnlyWhenAsked?: readonly number[];
+  /**
+   * Also send again, with the same bounded back-off, after a dropped connection (`network_error`;
+   * not a timeout, which already cost the whole limit): only for requests that may be repeated.
+   */
+  retryNetworkErrors?: boolean;
   phase: OAuth2Phase;
   redactor?: Redactor;
   signal?: AbortSignal;
@@ -155,6 +160,10 @@ function transportFailure(cause: unknown, request: TransportRequest, options: Se
  * exponential back-off. Returns the last response; never loops more than `maxRetries` times.
  */
 export function sendWithRetry(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+  return options.retryNetworkErrors ? againAfterNetworkError(request, options) : sendRetryingStatuses(request, options);
+}
+
+function sendRetryingStatuses(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
   if (!options.transport.timesRequests) return sendOnce(request, options).then((response) => retry(request, options, response));
   // the hot path: one step from the transport's answer to ours (size checked, retry decided)
   return sendDirect(request, options).then(
@@ -168,8 +177,23 @@ export function sendWithRetry(request: TransportRequest, options: SendOptions): 
   );
 }
 
+const sleepOf = (options: SendOptions) => options.sleep ?? ((ms: number) => engineHost().sleep(ms));
+
+/** `sendRetryingStatuses`, sent again (bounded, with back-off) when the connection dropped. */
+async function againAfterNetworkError(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {
+  const sleep = sleepOf(options);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendRetryingStatuses(request, options);
+    } catch (error) {
+      if (!(error instanceof OAuth2TransportError) || error.code !== 'network_error' || attempt >= options.retry.maxRetries || options.signal?.aborted) throw error;
+      await sleep(options.retry.baseDelayMs * 2 ** attempt);
+    }
+  }
+}
+
 async function retry(request: TransportRequest, options: SendOptions, response: TransportResponse): Promise<TransportResponse> {
-  const sleep = options.sleep ?? ((ms: number) => engineHost().sleep(ms));
+  const sleep = sleepOf(options);
   for (let attempt = 0; ; attempt++) {
     if (!options.retryStatuses.includes(response.status) || attempt >= options.retry.maxRetries) return response;
     const asked = retryAfterMs(response.headers['retry-after']);
