@@ -1,7 +1,7 @@
-import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import { declaredTooLarge, readCapped, ResponseTooLarge, TOKEN_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
-import type { Transport, TransportResponse } from '../../lib/oauth2/types';
+import type { Transport, TransportRequest, TransportResponse } from '../../lib/oauth2/types';
 import './n8n-host';
 
 /** Lower-cases header names and joins repeated values, as the engine expects. */
@@ -39,29 +39,48 @@ export function toTransportResponse(status: number, headers: unknown, body: unkn
  */
 export function n8nTransport(helper: IHttpRequestHelper): Transport {
 	return async (request) => {
-		const response = (await helper.helpers.httpRequest({
-			url: request.url,
-			method: request.method as IHttpRequestMethods,
-			headers: request.headers,
-			body:
-				request.body === undefined
-					? undefined
-					: typeof request.body === 'string'
-						? request.body
-						: Buffer.from(request.body),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			encoding: 'stream',
-			json: false,
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			abortSignal: request.signal,
-			timeout: request.timeoutMs,
-		})) as { statusCode: number; headers: IDataObject; body: unknown };
+		let response: { statusCode: number; headers: IDataObject; body: unknown };
+		try {
+			response = (await helper.helpers.httpRequest(httpOptionsOf(request))) as typeof response;
+		} catch (error) {
+			throw asTimeout(error, request.timeoutMs);
+		}
 		const headers = normaliseHeaders(response.headers);
 		const limit = request.maxResponseBytes ?? TOKEN_RESPONSE_MAX_BYTES;
 		return { status: response.statusCode, headers, body: await readLimited(response.body, headers, limit, response.statusCode) };
 	};
+}
+
+/** n8n's request options for an engine request: errors as answers, no redirects, a streamed body. */
+function httpOptionsOf(request: TransportRequest): IHttpRequestOptions {
+	return {
+		url: request.url,
+		method: request.method as IHttpRequestMethods,
+		headers: request.headers,
+		body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : Buffer.from(request.body),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		encoding: 'stream',
+		json: false,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		abortSignal: request.signal,
+		timeout: request.timeoutMs,
+	};
+}
+
+/**
+ * n8n's HTTP client (axios) reports its own timeout as `ECONNABORTED` ("timeout of N ms exceeded")
+ * or `ETIMEDOUT`: the engine's word for it is `timeout` (not `network_error`, "could not be reached").
+ */
+export function asTimeout(error: unknown, timeoutMs: number | undefined): unknown {
+	return isN8nTimeout(error) ? Object.assign(new Error(`no answer within ${timeoutMs ?? 'the'} ms`), { code: 'timeout' }) : error;
+}
+
+/** Whether an error of n8n's HTTP client (or one already translated) is a timeout. */
+export function isN8nTimeout(error: unknown): boolean {
+	const e = error as { code?: unknown; message?: unknown } | undefined;
+	return e?.code === 'timeout' || e?.code === 'ETIMEDOUT' || e?.code === 'ESOCKETTIMEDOUT' || (e?.code === 'ECONNABORTED' && /timeout/i.test(String(e.message)));
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {

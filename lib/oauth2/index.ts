@@ -14,7 +14,6 @@ export * from './urls';
 export * from './config';
 export * from './metadata';
 export * from './endpoints';
-export * from './refresh-policy';
 export * from './host';
 export * from './events';
 export * from './time';

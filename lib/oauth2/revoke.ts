@@ -12,7 +12,8 @@ import { lookUpMetadata } from './metadata';
 import type { ClientAuthState, TokenRequestContext } from './token-request';
 import { lowerKeys } from './token-request';
 import { parseTokenBody } from './token-response';
-import { RETRY_NOT_PROCESSED, sendWithRetry } from './transport';
+import { RETRY_STATUSES } from './failure';
+import { sendWithRetry } from './transport';
 import type { TokenSet } from './types';
 import { checkEndpointUrl, safeUrl } from './urls';
 
@@ -101,7 +102,7 @@ async function revokeOne(ctx: TokenRequestContext, endpoint: string, token: stri
   ctx.redactor?.add(token);
   const response = await sendWithRetry(
     { url: endpoint, method: 'POST', headers, body: new URLSearchParams(params).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-    { transport: transportOf(ctx.transport), timeoutMs: config.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 5_000, baseDelayMs: 500 }, retryStatuses: RETRY_NOT_PROCESSED, phase: 'token', redactor: ctx.redactor, signal: ctx.signal, sleep: ctx.sleep },
+    { transport: transportOf(ctx.transport), timeoutMs: config.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 5_000, baseDelayMs: 500 }, retryStatuses: RETRY_STATUSES.notProcessed, phase: 'token', redactor: ctx.redactor, signal: ctx.signal, sleep: ctx.sleep },
   );
   if (response.status === 200) return;
   const parsed = parseTokenBody(response);

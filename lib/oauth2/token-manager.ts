@@ -5,11 +5,11 @@ import { validateConfig } from './config';
 import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
 import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
 import { Redactor } from './redact';
-import { refreshTokenRefused } from './refresh-policy';
+import { refreshTokenRefused, RETRY_STATUSES } from './failure';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
 import { transportOf, within } from './host';
-import { resolveRetry, RETRY_NOT_PROCESSED, sendWithRetry, type SendOptions } from './transport';
+import { resolveRetry, sendWithRetry, type SendOptions } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -82,7 +82,7 @@ export interface TokenManagerOptions {
   /** Refresh this long before expiry (capped at half the token's lifetime). Default 60 s. */
   refreshSkewMs?: number;
   reactive?: ReactiveRefreshOptions;
-  /** API statuses retried after `Retry-After` (bounded). Default [429, 503]. */
+  /** API statuses retried after `Retry-After` (bounded). Default `RETRY_STATUSES.notProcessed`. */
   apiRetryStatuses?: number[];
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -95,6 +95,8 @@ export interface ApiRequest {
   /** Strings and bytes only, so the request can be replayed after a refresh. */
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  /** Statuses retried (bounded, after `Retry-After`) for this request: one of `RETRY_STATUSES`; default the manager's. */
+  retryStatuses?: readonly number[];
   /** Statuses retried only when the answer says when (`Retry-After`); without it they come back at once. */
   retryOnlyWhenAsked?: readonly number[];
 }
@@ -326,7 +328,10 @@ export class TokenManager {
     const [name, value] = this.authorization(tokens);
     headers[name] = value;
     const shared = this.apiOptions(request.signal);
-    const options = request.retryOnlyWhenAsked ? { ...shared, retryOnlyWhenAsked: request.retryOnlyWhenAsked } : shared;
+    const options =
+      request.retryOnlyWhenAsked || request.retryStatuses
+        ? { ...shared, retryStatuses: request.retryStatuses ?? shared.retryStatuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked }
+        : shared;
     return sendWithRetry(
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.apiMaxBytes, signal: request.signal, timeoutMs: options.timeoutMs },
       options,
@@ -346,7 +351,7 @@ export class TokenManager {
         transport,
         timeoutMs: config.timeoutMs ?? 30_000,
         retry: resolveRetry(config.retry),
-        retryStatuses: this.options.apiRetryStatuses ?? RETRY_NOT_PROCESSED,
+        retryStatuses: this.options.apiRetryStatuses ?? RETRY_STATUSES.notProcessed,
         phase: 'api',
         redactor: this.redactor,
         sleep: this.options.sleep,

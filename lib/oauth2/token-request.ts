@@ -2,11 +2,12 @@ import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { authSearchKey, nextAfterRefusedSearch, recordAuthSearch } from './auth-search';
 import { applyClientAuth, CLIENT_AUTH_LABELS, clientAuthCandidates, clientAuthParts } from './client-auth';
 import { OAuth2Error, type OAuth2Phase } from './errors';
+import { isRepeatableGrant, tokenRetryStatuses } from './failure';
 import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
 import { transportOf } from './host';
-import { resolveRetry, RETRY_NOT_PROCESSED, RETRY_REPEATABLE, sendWithRetry } from './transport';
+import { resolveRetry, sendWithRetry } from './transport';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
 
@@ -42,13 +43,6 @@ export interface TokenRequestContext {
   /** State of `auto` client authentication; without it each request searches again. */
   clientAuth?: ClientAuthState;
 }
-
-/**
- * Grants whose request may be repeated after a proxy error without losing anything. Exchanging a
- * code or a (rotating) refresh token twice can burn it, so those retry only on 429/503, which say
- * the request was not processed.
- */
-const REPEATABLE_GRANTS = new Set(['client_credentials', 'password']);
 
 function encodeBody(request: TokenRequest): string {
   return request.bodyFormat === 'json' ? JSON.stringify(request.params) : new URLSearchParams(request.params).toString();
@@ -159,14 +153,15 @@ async function requestTokenWith(
   if (ctx.beforeTokenRequest) request = (await ctx.beforeTokenRequest(request)) ?? request;
   if (request.url !== url) checkEndpointUrl(request.url, 'The token URL', { allowHttpHosts: config.allowHttpHosts });
   request.headers['content-type'] = request.bodyFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-  const repeatable = REPEATABLE_GRANTS.has(grantType);
+  // a code or a (rotating) refresh token sent twice can be burnt: those retry only unprocessed requests
+  const repeatable = isRepeatableGrant(grantType);
   const response = await sendWithRetry(
     { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
     {
       transport,
       timeoutMs: config.timeoutMs ?? 30_000,
       retry: resolveRetry(config.retry),
-      retryStatuses: repeatable ? RETRY_REPEATABLE : RETRY_NOT_PROCESSED,
+      retryStatuses: tokenRetryStatuses(grantType),
       // a repeatable grant's dropped connection is sent again before any waiter sees the failure
       retryNetworkErrors: repeatable,
       phase,

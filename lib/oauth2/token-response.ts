@@ -1,4 +1,5 @@
 import { OAuth2ProtocolError, OAuth2ResponseError, type OAuth2Phase } from './errors';
+import { isTransient } from './failure';
 import type { Redactor } from './redact';
 import type { ResponseMapping, ResponseValidation, TokenSet, TransportResponse } from './types';
 
@@ -96,7 +97,7 @@ function protocolError(body: Record<string, unknown>, status: number, options: N
       description: asString(body.error_description),
       status,
       phase: options.phase,
-      retryable: body.error === 'temporarily_unavailable' || body.error === 'server_error' || status === 429 || status === 503,
+      retryable: isTransient(String(body.error), status),
     },
     options.redactor,
   );
@@ -127,14 +128,9 @@ export function normaliseTokenResponse(response: TransportResponse, options: Nor
   const parsed = parseTokenBody(response);
   const ok = response.status >= 200 && response.status < 300;
   if (parsed.kind !== 'object') {
+    const code = ok ? 'invalid_response' : 'http_error';
     throw new OAuth2ResponseError(
-      {
-        code: ok ? 'invalid_response' : 'http_error',
-        phase: options.phase,
-        status: response.status,
-        description: `the token endpoint answered ${describeBody(response, parsed.kind)}`,
-        retryable: [429, 502, 503, 504].includes(response.status),
-      },
+      { code, phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, parsed.kind)}`, retryable: isTransient(code, response.status) },
       options.redactor,
     );
   }
@@ -142,7 +138,7 @@ export function normaliseTokenResponse(response: TransportResponse, options: Nor
   if (typeof body.error === 'string' && body.error) throw protocolError(body, response.status, options);
   if (!ok) {
     throw new OAuth2ResponseError(
-      { code: 'http_error', phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, 'object')}`, retryable: response.status >= 500 || response.status === 429 },
+      { code: 'http_error', phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, 'object')}`, retryable: isTransient('http_error', response.status) },
       options.redactor,
     );
   }

@@ -61,14 +61,6 @@ export interface SendOptions {
 
 export const DEFAULT_RETRY: Required<RetryPolicy> = { maxRetries: 2, maxDelayMs: 30_000, baseDelayMs: 500 };
 
-/** Statuses that say the request was not processed (rate limited, unavailable): safe to repeat for any request. */
-export const RETRY_NOT_PROCESSED: readonly number[] = [429, 503];
-/**
- * Statuses of a failed attempt that a repeatable request may simply make again: a client
- * credentials or password grant costs nothing twice (a code or a rotating refresh token would).
- */
-export const RETRY_REPEATABLE: readonly number[] = [429, 500, 502, 503, 504];
-
 export function resolveRetry(policy: RetryPolicy | undefined): Required<RetryPolicy> {
   return { ...DEFAULT_RETRY, ...Object.fromEntries(Object.entries(policy ?? {}).filter(([, v]) => v !== undefined)) };
 }

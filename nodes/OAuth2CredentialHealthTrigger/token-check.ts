@@ -3,9 +3,10 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions
 import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
 import type { EngineGrant } from '../../credentials/shared/engine-token';
 import { chosenScopes } from '../../credentials/shared/from-description';
-import { n8nTransport } from '../../credentials/shared/n8n-transport';
+import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
 import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
+import { classifyFailure, GRANT, type FailureFacts } from '../../lib/oauth2/failure';
 import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
 import { isClientAuthFailure, type TokenRequestContext } from '../../lib/oauth2/token-request';
@@ -14,13 +15,6 @@ import { zendeskChatOAuth2Config } from '../../lib/providers/zendesk-chat';
 import type { ErrorInfo, Memory, Outcome, TokenRequestKind } from './health';
 import { safeCode } from './health';
 import type { WatchedCredential } from './snapshot';
-
-const TRANSIENT_CODES = new Set(['temporarily_unavailable', 'server_error', 'slow_down', 'timeout', 'network_error', 'response_too_large']);
-const TRANSIENT_STATUSES = new Set([408, 425, 429]);
-
-function transientStatus(status: number | undefined): boolean {
-	return status !== undefined && (status >= 500 || TRANSIENT_STATUSES.has(status));
-}
 
 function numberOf(value: unknown): number | undefined {
 	const n = typeof value === 'string' ? Number(value) : value;
@@ -32,44 +26,49 @@ function info(code: unknown, status?: number): ErrorInfo {
 	return { ...(safe ? { code: safe } : {}), ...(status !== undefined ? { httpStatus: status } : {}) };
 }
 
-/**
- * What a failed n8n refresh or client-credentials fetch (`helpers.refreshOAuth2Token`) means. n8n
- * 2.41 throws: "needs to be reconnected" (`failure.cause: 'credential-invalid'`) for `invalid_grant`;
- * a plain Error when there is no refresh token; "OAuth credentials not connected"; the OAuth2
- * client's AuthError (`body.error`) for other OAuth errors; ResponseError (`status`) for other
- * 3xx/4xx; axios errors for 5xx and network failures. A refused refresh (`invalid_grant`, or
- * `invalid_request`, which some servers answer for revoked tokens) needs a reconnect; other OAuth
- * errors and 4xx are failed token requests; 5xx, 408, 425, 429 and network errors are transient.
- */
-export function classifyN8nError(error: unknown, request: TokenRequestKind): Outcome {
-	const e = (error ?? {}) as { message?: unknown; failure?: { cause?: unknown }; body?: unknown; status?: unknown; response?: { status?: unknown }; httpCode?: unknown; code?: unknown };
-	const message = typeof e.message === 'string' ? e.message : String(error);
-	if (e.failure?.cause === 'credential-invalid' || /needs to be reconnected/i.test(message)) return { kind: 'refused', error: info('invalid_grant') };
-	if (/no refresh token is available|credentials not connected/i.test(message)) return { kind: 'refused', error: info('reauthorization_required') };
-	const status = numberOf(e.status) ?? numberOf(e.response?.status) ?? numberOf(e.httpCode);
-	const body = e.body && typeof e.body === 'object' ? (e.body as { error?: unknown }) : undefined;
-	const oauthCode = typeof body?.error === 'string' ? body.error : undefined;
-	if (oauthCode) {
-		if (oauthCode === 'invalid_grant' || (request === 'refresh' && oauthCode === 'invalid_request')) return { kind: 'refused', error: info(oauthCode, status) };
-		if (TRANSIENT_CODES.has(oauthCode) || transientStatus(status)) return { kind: 'transient', error: info(oauthCode, status) };
-		return { kind: 'failed', error: info(oauthCode, status) };
-	}
-	if (status !== undefined) {
-		if (transientStatus(status)) return { kind: 'transient', error: info('http_error', status) };
-		if (status >= 300) return { kind: 'failed', error: info('http_error', status) };
-	}
-	// a transport's own code (ECONNREFUSED, ETIMEDOUT…) is shown as the engine's word for it
-	return { kind: 'transient', error: info(e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT' || e.code === 'timeout' ? 'timeout' : 'network_error') };
+/** The grant a check's token request ran: n8n's refresh, n8n's client-credentials fetch, or the engine credential's own grant. */
+function grantOf(request: TokenRequestKind, grant?: EngineGrant): string {
+	if (request === 'refresh') return GRANT.refreshToken;
+	if (request === 'token') return GRANT.clientCredentials;
+	return grant?.type ?? GRANT.clientCredentials;
 }
 
-/** What a failed engine grant means: transport failures, 5xx, 408/425/429 and "try later" codes are transient; the rest failed. */
-export function classifyEngineError(error: unknown): Outcome {
-	if (error instanceof OAuth2Error) {
-		const transient = error instanceof OAuth2TransportError || error.retryable || TRANSIENT_CODES.has(error.code) || transientStatus(error.status);
-		return { kind: transient ? 'transient' : 'failed', error: info(error.code, error.status) };
-	}
-	// an unknown client authentication method, an unknown scope: the credential's settings
-	return { kind: 'failed', error: info('config_error') };
+/** The engine's verdict as the trigger's outcome: a configuration failure is a failed check naming the settings. */
+function outcomeOf(facts: FailureFacts, grantType: string): Outcome {
+	const verdict = classifyFailure(facts, grantType);
+	if (verdict === 'configuration') return { kind: 'failed', error: info('config_error') };
+	return { kind: verdict, error: info(facts.code, facts.status) };
+}
+
+/**
+ * What a failed n8n refresh or client-credentials fetch (`helpers.refreshOAuth2Token`) says, in the
+ * engine's terms. n8n 2.41 throws: "needs to be reconnected" (`failure.cause: 'credential-invalid'`)
+ * for `invalid_grant`; a plain Error when there is no refresh token; "OAuth credentials not
+ * connected"; the OAuth2 client's AuthError (`body.error`) for other OAuth errors; ResponseError
+ * (`status`) for other 3xx/4xx; axios errors for 5xx and network failures.
+ */
+export function n8nFailureFacts(error: unknown): FailureFacts {
+	const e = (error ?? {}) as { message?: unknown; failure?: { cause?: unknown }; body?: unknown; status?: unknown; response?: { status?: unknown }; httpCode?: unknown; code?: unknown };
+	const message = typeof e.message === 'string' ? e.message : String(error);
+	if (e.failure?.cause === 'credential-invalid' || /needs to be reconnected/i.test(message)) return { code: 'invalid_grant' };
+	if (/no refresh token is available|credentials not connected/i.test(message)) return { code: 'reauthorization_required' };
+	const status = numberOf(e.status) ?? numberOf(e.response?.status) ?? numberOf(e.httpCode);
+	const body = e.body && typeof e.body === 'object' ? (e.body as { error?: unknown }) : undefined;
+	if (typeof body?.error === 'string' && body.error) return { code: body.error, status };
+	if (status !== undefined) return { code: 'http_error', status };
+	// a transport's own code (ECONNREFUSED, ETIMEDOUT…) is shown as the engine's word for it
+	return { code: isN8nTimeout(error) ? 'timeout' : 'network_error', noAnswer: true };
+}
+
+/** What a failed n8n refresh or client-credentials fetch means: the engine's classification of its facts. */
+export function classifyN8nError(error: unknown, request: TokenRequestKind): Outcome {
+	return outcomeOf(n8nFailureFacts(error), grantOf(request));
+}
+
+/** What a failed engine grant means (the engine's classification); an error of another kind is the credential's settings. */
+export function classifyEngineError(error: unknown, grantType: string): Outcome {
+	if (!(error instanceof OAuth2Error)) return { kind: 'failed', error: info('config_error') };
+	return outcomeOf({ code: error.code, status: error.status, phase: error.phase, noAnswer: error instanceof OAuth2TransportError }, grantType);
 }
 
 /** The engine configuration and grant of an engine (preAuthentication) credential, as its `preAuthentication` builds them. */
@@ -127,8 +126,9 @@ export async function runTokenCheck(context: IPollFunctions, type: WatchedCreden
 	try {
 		setup = engineSetup(type, data);
 	} catch (error) {
-		return { outcome: classifyEngineError(error) };
+		return { outcome: classifyEngineError(error, grantOf(request)) };
 	}
+	const grantType = grantOf(request, setup.grant);
 	const learned = type === 'advancedOAuth2Api' ? (learnedClientAuth(data) ?? memory.clientAuth?.learned) : undefined;
 	const { method, candidates } = pickClientAuth(setup.config, learned, memory.clientAuth?.tried);
 	const auto = (setup.config.client.method ?? 'auto') === 'auto';
@@ -146,8 +146,8 @@ export async function runTokenCheck(context: IPollFunctions, type: WatchedCreden
 			const tried = [...(memory.clientAuth?.tried ?? []), method];
 			// refused with this method: the next poll tries the next one; refused with all: the request failed
 			if (candidates.some((m) => !tried.includes(m))) return { outcome: { kind: 'transient', error: info('invalid_client') }, clientAuth: { tried } };
-			return { outcome: classifyEngineError(error), clientAuth: {} };
+			return { outcome: classifyEngineError(error, grantType), clientAuth: {} };
 		}
-		return { outcome: classifyEngineError(error) };
+		return { outcome: classifyEngineError(error, grantType) };
 	}
 }

@@ -8,11 +8,12 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { normaliseHeaders } from '../../credentials/shared/n8n-transport';
+import { asTimeout, normaliseHeaders } from '../../credentials/shared/n8n-transport';
 import { tokenRejectedRule } from '../../credentials/shared/advanced-config';
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/token-manager';
 import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
+import { RETRY_STATUSES } from '../../lib/oauth2/failure';
 import { sendWithRetry } from '../../lib/oauth2/transport';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';
 import '../../credentials/shared/n8n-host';
@@ -29,7 +30,7 @@ export interface CredentialUse {
 }
 
 export interface RetryOptions {
-	/** Statuses retried after `Retry-After` (bounded). Default [429, 503]. */
+	/** Statuses retried after `Retry-After` (bounded). Default `RETRY_STATUSES.notProcessed`; a request's own `retryStatuses` win. */
 	statuses?: number[];
 	maxRetries?: number;
 	/** Longest wait honoured, in ms. Default 60 s. */
@@ -86,14 +87,14 @@ export function responseOfError(error: unknown): RawResponse | undefined {
  *   origin is a `redirect_refused` error and nothing is sent there (`redirects.ts`).
  * - Bodies are streamed and read up to `maxResponseBytes`, error bodies too (`response-body.ts`).
  * - HTTP errors are returned as responses (n8n has already refreshed on 401 before it throws);
- *   429/503 are retried after `Retry-After`, bounded.
+ *   the request's retry statuses (default `RETRY_STATUSES.notProcessed`) are retried after `Retry-After`, bounded.
  * - A credential with a "token rejected" body rule (Advanced OAuth2): an error answer that matches
  *   it makes n8n run preAuthentication once (a new token, saved) and the request is sent once more.
  * - `redact` knows the credential's actual secrets and tokens, re-read after every error answer.
  */
 export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: CredentialUse, options: AuthorizedFetchOptions = {}): N8nAuthorizedFetch {
 	const retry = options.retry ?? {};
-	const statuses = retry.statuses ?? [429, 503];
+	const statuses = retry.statuses ?? RETRY_STATUSES.notProcessed;
 	const maxRetries = retry.maxRetries ?? 3;
 	const maxDelayMs = retry.maxDelayMs ?? 60_000;
 	const baseDelayMs = retry.baseDelayMs ?? 1_000;
@@ -131,7 +132,7 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 		const raw: RawResponse = await context.helpers.httpRequestWithAuthentication.call(context, credential.type, request, additional).then(
 			(full: IN8nHttpFullResponse) => ({ status: full.statusCode, headers: normaliseHeaders(full.headers), data: full.body }),
 			// HTTP errors (n8n throws for every non-2xx, redirects included) become answers; others stay errors
-			async (error: unknown) => responseOfError(error) ?? (await Promise.reject(error)),
+			async (error: unknown) => responseOfError(error) ?? (await Promise.reject(asTimeout(error, API_TIMEOUT_MS))),
 		);
 		if (isRedirect(raw.status) && raw.headers.location) {
 			discardBody(raw.data);
@@ -182,11 +183,11 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 	const attempt: Transport = (request) => sendWithBodyRule({ url: request.url, method: request.method, headers: request.headers, body: request.body });
 
 	return {
-		// the engine's retry loop (429/503 after Retry-After, bounded), with n8n's helpers as the transport
+		// the engine's retry loop (after Retry-After, bounded), with n8n's helpers as the transport
 		fetch: (request: ApiRequest) =>
 			sendWithRetry(
 				{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
-				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: secrets.redactor },
+				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: request.retryStatuses ?? statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: secrets.redactor },
 			),
 		redact: secrets.redact,
 	};

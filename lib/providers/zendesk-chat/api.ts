@@ -1,3 +1,4 @@
+import { RETRY_STATUSES } from '../../oauth2/failure';
 import { safeUrl } from '../../oauth2/urls';
 import { jsonOrThrow, ProviderApiError, type AuthorizedFetch } from '../http-json';
 import type { SlidingWindowLimiter } from '../rate-limiter';
@@ -60,7 +61,8 @@ export class ZendeskChatApi {
     const url = this.resolve(pathOrUrl);
     for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     await this.options.limiter?.acquire();
-    const response = await this.client.fetch({ url: url.toString(), headers: { accept: 'application/json' }, signal: this.options.signal });
+    // a read: a gateway's error is repeated too, in both hosts
+    const response = await this.client.fetch({ url: url.toString(), headers: { accept: 'application/json' }, signal: this.options.signal, retryStatuses: RETRY_STATUSES.read });
     this.lastStatus = response.status;
     return jsonOrThrow(PROVIDER, response, this.client);
   }

@@ -34,12 +34,12 @@ export interface ZendeskChatConnection {
 
 /**
  * The shared `ZendeskChatApi` over n8n's authenticated requests: stays under the documented rate limit,
- * waits out 429 (and 502/503) answers after their `Retry-After`, reads answers up to
+ * waits out the answers its reads retry (`RETRY_STATUSES.read`) after their `Retry-After`, reads answers up to
  * `maxResponseBytes` (default 64 MiB).
  */
 export async function zendeskChatApi(context: IAllExecuteFunctions, options: { maxResponseBytes?: number } = {}): Promise<ZendeskChatConnection> {
 	const credential = zendeskChatCredential(context);
-	const fetch = n8nAuthorizedFetch(context, credential, { retry: { statuses: [429, 502, 503] }, maxResponseBytes: options.maxResponseBytes });
+	const fetch = n8nAuthorizedFetch(context, credential, { maxResponseBytes: options.maxResponseBytes });
 	const credentials = await context.getCredentials(credential.type);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const api = new ZendeskChatApi(fetch, apiBaseUrlOf(credentials), {

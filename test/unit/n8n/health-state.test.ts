@@ -305,7 +305,9 @@ describe('messages and error classification', () => {
     expect(classifyN8nError(reconnect, 'refresh')).toEqual({ kind: 'refused', error: { code: 'invalid_grant' } });
     expect(classifyN8nError(new Error('OAuth access token expired and no refresh token is available. Please reconnect the credentials.'), 'refresh').kind).toBe('refused');
     const authError = (error: string) => Object.assign(new Error('x'), { code: 'EAUTH', body: { error, error_description: 'secret text' } });
-    expect(classifyN8nError(authError('invalid_client'), 'refresh')).toEqual({ kind: 'failed', error: { code: 'invalid_client' } });
+    // issue #16: the engine's classification: invalid_client refuses a refresh token, fails a client-credentials fetch
+    expect(classifyN8nError(authError('invalid_client'), 'refresh')).toEqual({ kind: 'refused', error: { code: 'invalid_client' } });
+    expect(classifyN8nError(authError('invalid_client'), 'token')).toEqual({ kind: 'failed', error: { code: 'invalid_client' } });
     expect(classifyN8nError(authError('invalid_request'), 'refresh').kind).toBe('refused');
     expect(classifyN8nError(authError('invalid_request'), 'token').kind).toBe('failed');
     expect(classifyN8nError(authError('temporarily_unavailable'), 'refresh').kind).toBe('transient');
@@ -316,17 +318,17 @@ describe('messages and error classification', () => {
 
   it('issue #15 item 3: a server whose error code is a token or secret: the kept and shown code is generic', () => {
     const leaked = 'rt-Zx81_refresh.token:value';
-    expect(classifyEngineError(new OAuth2Error({ code: leaked, status: 400, phase: 'refresh' }))).toEqual({ kind: 'failed', error: { code: 'unrecognised_error', httpStatus: 400 } });
+    expect(classifyEngineError(new OAuth2Error({ code: leaked, status: 400, phase: 'token' }), 'client_credentials')).toEqual({ kind: 'failed', error: { code: 'unrecognised_error', httpStatus: 400 } });
     const authError = Object.assign(new Error('x'), { code: 'EAUTH', body: { error: leaked } });
     expect(JSON.stringify(classifyN8nError(authError, 'refresh'))).not.toContain(leaked);
     expect(messageOf({ event: 'token_request_failed', status: 'token_request_failed', reason: 'token_request_failed', error: { code: leaked, httpStatus: 400 } }, defaults, T0)).not.toContain(leaked);
   });
 
   it('engine errors: definite failures and transient ones', () => {
-    expect(classifyEngineError(new OAuth2Error({ code: 'invalid_client', status: 401, phase: 'token' }))).toEqual({ kind: 'failed', error: { code: 'invalid_client', httpStatus: 401 } });
-    expect(classifyEngineError(new OAuth2TransportError({ code: 'network_error', phase: 'token' })).kind).toBe('transient');
-    expect(classifyEngineError(new OAuth2Error({ code: 'http_error', status: 502, phase: 'token' })).kind).toBe('transient');
-    expect(classifyEngineError(new TypeError('Unknown client authentication "x"'))).toEqual({ kind: 'failed', error: { code: 'config_error' } });
+    expect(classifyEngineError(new OAuth2Error({ code: 'invalid_client', status: 401, phase: 'token' }), 'client_credentials')).toEqual({ kind: 'failed', error: { code: 'invalid_client', httpStatus: 401 } });
+    expect(classifyEngineError(new OAuth2TransportError({ code: 'network_error', phase: 'token' }), 'password').kind).toBe('transient');
+    expect(classifyEngineError(new OAuth2Error({ code: 'http_error', status: 502, phase: 'token' }), 'password').kind).toBe('transient');
+    expect(classifyEngineError(new TypeError('Unknown client authentication "x"'), 'client_credentials')).toEqual({ kind: 'failed', error: { code: 'config_error' } });
   });
 
   it('auto client authentication: the learned method, else one untried candidate per poll', () => {
