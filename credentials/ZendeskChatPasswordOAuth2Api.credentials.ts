@@ -8,10 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { zendeskChatOAuth2Config } from '../lib/providers/zendesk-chat';
 import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
-import { chosenScopes } from './shared/from-description';
-import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatScopesProperties } from './shared/zendesk-chat-fields';
+import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatPasswordSetup, zendeskChatScopesProperties } from './shared/zendesk-chat-fields';
 
 /**
  * Zendesk Chat with the password grant (Chat-only accounts, confidential API client), which n8n's
@@ -73,20 +71,8 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const config = zendeskChatOAuth2Config({
-			subdomain: String(credentials.subdomain ?? '').trim() || undefined,
-			host: credentials.host === 'legacy' ? 'legacy' : 'current',
-			baseUrl: String(credentials.baseUrl ?? '').trim() || undefined,
-			clientId: String(credentials.clientId ?? ''),
-			clientSecret: String(credentials.clientSecret ?? ''),
-			scopes: chosenScopes(credentials) ?? ['read'],
-		});
-		const tokens = await fetchTokenSet(
-			this,
-			config,
-			{ type: 'password', username: String(credentials.username ?? ''), password: String(credentials.password ?? '') },
-			{ presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined },
-		);
+		const { config, grant } = zendeskChatPasswordSetup(credentials);
+		const tokens = await fetchTokenSet(this, config, grant, { presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined });
 		return tokenFields(tokens);
 	}
 

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
 import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
 import { values } from '../../lib/providers/description';
-import { trimmed } from '../../lib/providers/settings';
+import { grantOf, trimmed } from '../../lib/providers/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
 
@@ -67,9 +67,7 @@ export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject
 }
 
 export function advancedGrant(credentials: ICredentialDataDecryptedObject): EngineGrant {
-	return credentials.grantType === 'password'
-		? { type: 'password', username: text(credentials.username), password: String(credentials.password ?? '') }
-		: { type: 'client_credentials' };
+	return grantOf(credentials.grantType === 'password' ? 'password' : 'client_credentials', credentials) as EngineGrant;
 }
 
 /** The client authentication `auto` settled on earlier (hidden field `clientAuthMethodUsed`), if any. */

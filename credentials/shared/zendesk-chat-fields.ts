@@ -1,7 +1,11 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
+import type { OAuth2Config } from '../../lib/oauth2/types';
+import { grantOf } from '../../lib/providers/settings';
 import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
-import { requiredScopeNotices, scopesProperty, titleCase } from './from-description';
+import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
+import type { EngineGrant } from './engine-token';
+import { chosenScopes, requiredScopeNotices, scopesProperty, titleCase } from './from-description';
 import { httpsOnly } from './url-expression';
 
 const { current, legacy } = ZENDESK_CHAT.hosts;
@@ -71,3 +75,12 @@ export const zendeskChatScopesProperties: INodeProperties[] = [
 	scopesProperty(ZENDESK_CHAT, 'What n8n may do in Zendesk Chat', { host: ZENDESK_CHAT.hostChoices.map((h) => h.value) }),
 	...requiredScopeNotices(ZENDESK_CHAT),
 ];
+
+/**
+ * The Zendesk Chat Password credential's engine configuration and grant, through the provider's one
+ * mapper: its `preAuthentication` and the health trigger's check both call this.
+ */
+export function zendeskChatPasswordSetup(data: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
+	const { apiBaseUrl: _apiBaseUrl, ...config } = zendeskChatConfigOf({ ...data, scopes: chosenScopes(data) });
+	return { config, grant: grantOf('password', data) as EngineGrant };
+}

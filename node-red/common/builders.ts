@@ -11,9 +11,9 @@ import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { values } from '../../lib/providers/description';
-import { trimmed } from '../../lib/providers/settings';
+import { grantOf, trimmed } from '../../lib/providers/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
-import { zendeskChatOAuth2Config, type ZendeskChatHost } from '../../lib/providers/zendesk-chat';
+import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
 
 export type Settings = Record<string, unknown>;
 export type Credentials = Record<string, string | undefined>;
@@ -164,13 +164,9 @@ function fingerprint(parts: Array<string | undefined>): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32);
 }
 
+/** The engine grant (a stored refresh token alone runs as an authorization-code credential). */
 function grantSpec(grantType: GrantType, creds: Credentials): GrantSpec {
-  if (grantType === 'client_credentials') return { type: 'client_credentials' };
-  if (grantType === 'password') {
-    if (!str(creds.username)) throw new TypeError('The password grant needs a username');
-    return { type: 'password', username: str(creds.username), password: creds.password ?? '' };
-  }
-  return { type: 'authorization_code' };
+  return grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, creds);
 }
 
 export function buildDeployteq(settings: Settings, creds: Credentials): BuiltConfig {
@@ -199,15 +195,7 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
 export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltConfig {
   const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
   const clientId = str(settings.clientId);
-  if (!clientId) throw new TypeError('The client ID is empty');
-  const { apiBaseUrl, ...config } = zendeskChatOAuth2Config({
-    clientId,
-    clientSecret: creds.clientSecret || undefined,
-    host: (settings.host === 'legacy' ? 'legacy' : 'current') as ZendeskChatHost,
-    subdomain: str(settings.subdomain) || undefined,
-    baseUrl: str(settings.baseUrl) || undefined,
-    scopes: scopesOf(settings.scopes),
-  });
+  const { apiBaseUrl, ...config } = zendeskChatConfigOf({ ...settings, clientSecret: creds.clientSecret });
   validateConfig(config);
   return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
 }

@@ -2,8 +2,8 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions
 
 import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
 import type { EngineGrant } from '../../credentials/shared/engine-token';
-import { chosenScopes } from '../../credentials/shared/from-description';
 import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
+import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
 import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
 import { classifyFailure, GRANT, type FailureFacts } from '../../lib/oauth2/failure';
@@ -11,7 +11,6 @@ import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
 import { isClientAuthFailure, type TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config } from '../../lib/oauth2/types';
-import { zendeskChatOAuth2Config } from '../../lib/providers/zendesk-chat';
 import type { ErrorInfo, Memory, Outcome, TokenRequestKind } from './health';
 import { safeCode } from './health';
 import type { WatchedCredential } from './snapshot';
@@ -74,15 +73,7 @@ export function classifyEngineError(error: unknown, grantType: string): Outcome 
 /** The engine configuration and grant of an engine (preAuthentication) credential, as its `preAuthentication` builds them. */
 export function engineSetup(type: WatchedCredential, data: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
 	if (type === 'advancedOAuth2Api') return { config: advancedOAuth2Config(data), grant: advancedGrant(data) };
-	const config = zendeskChatOAuth2Config({
-		subdomain: String(data.subdomain ?? '').trim() || undefined,
-		host: data.host === 'legacy' ? 'legacy' : 'current',
-		baseUrl: String(data.baseUrl ?? '').trim() || undefined,
-		clientId: String(data.clientId ?? ''),
-		clientSecret: String(data.clientSecret ?? ''),
-		scopes: chosenScopes(data) ?? ['read'],
-	});
-	return { config, grant: { type: 'password', username: String(data.username ?? ''), password: String(data.password ?? '') } };
+	return zendeskChatPasswordSetup(data);
 }
 
 /**

@@ -158,8 +158,8 @@ describe('issue #16: one failure taxonomy, code × status × grant', () => {
   });
 
   it("n8n's HTTP client timeout is a timeout, not a network error", () => {
-    expect(classifyN8nError(Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }), 'token').error).toEqual({ code: 'timeout' });
-    expect(classifyN8nError(Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }), 'token').error).toEqual({ code: 'network_error' });
+    expect(classifyN8nError(Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }), 'token')).toEqual({ kind: 'transient', error: { code: 'timeout' } });
+    expect(classifyN8nError(Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }), 'token')).toEqual({ kind: 'transient', error: { code: 'network_error' } });
   });
 
   it('retry status sets: a repeatable grant repeats a 500, a refresh or a code only what was not processed', () => {

@@ -4,3 +4,4 @@ export * from './config';
 export * from './catalog';
 export * from './api';
 export * from './limiter';
+export * from './settings';

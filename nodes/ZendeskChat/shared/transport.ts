@@ -1,8 +1,7 @@
-import type { IAllExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { IAllExecuteFunctions } from 'n8n-workflow';
 
-import { trimmed } from '../../../lib/providers/settings';
 import { zendeskChatLimiter } from '../../../lib/providers/zendesk-chat/limiter';
-import { zendeskChatEndpoints } from '../../../lib/providers/zendesk-chat';
+import { zendeskChatApiBaseUrlOf } from '../../../lib/providers/zendesk-chat/settings';
 import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
 import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
 
@@ -15,15 +14,6 @@ export function zendeskChatCredential(context: IAllExecuteFunctions): Credential
 	return authentication === 'password'
 		? { type: ZENDESK_CHAT_CREDENTIAL_LOGIN, oauth2: false }
 		: { type: ZENDESK_CHAT_CREDENTIAL_STANDARD, oauth2: true };
-}
-
-/** API base URL from the credential's location fields (subdomain, host, custom base URL). */
-export function apiBaseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	return zendeskChatEndpoints({
-		subdomain: trimmed(credentials.subdomain) || undefined,
-		host: credentials.host === 'legacy' ? 'legacy' : 'current',
-		baseUrl: trimmed(credentials.baseUrl) || undefined,
-	}).apiBaseUrl;
 }
 
 export interface ZendeskChatConnection {
@@ -42,7 +32,7 @@ export async function zendeskChatApi(context: IAllExecuteFunctions, options: { m
 	const fetch = n8nAuthorizedFetch(context, credential, { maxResponseBytes: options.maxResponseBytes });
 	const credentials = await context.getCredentials(credential.type);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
-	const api = new ZendeskChatApi(fetch, apiBaseUrlOf(credentials), {
+	const api = new ZendeskChatApi(fetch, zendeskChatApiBaseUrlOf(credentials), {
 		limiter: zendeskChatLimiter(),
 		signal,
 	});

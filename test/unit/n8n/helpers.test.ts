@@ -7,7 +7,7 @@ import { responseOfError } from '../../../nodes/shared/authorized-fetch';
 import { runBounded, runBoundedAfterFirst } from '../../../nodes/shared/concurrency';
 import { DEPLOYTEQ_MAX_BODY_BYTES, groupBySize, recordsBytes } from '../../../lib/providers/deployteq';
 import { toRecords, unixSeconds } from '../../../nodes/ZendeskChat/resources/run';
-import { apiBaseUrlOf } from '../../../nodes/ZendeskChat/shared/transport';
+import { zendeskChatApiBaseUrlOf as apiBaseUrlOf } from '../../../lib/providers/zendesk-chat/settings';
 import { advanceCursor, pollStart } from '../../../nodes/ZendeskChatTrigger/cursor';
 
 function deferred() {
