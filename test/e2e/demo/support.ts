@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-export const ROOT = path.join(__dirname, '..', '..');
+export const ROOT = path.join(__dirname, '..', '..', '..');
 /** The sandbox's test-only secrets and passwords (sandbox/README.md): never to be printed. */
 export const FIXTURE_SECRETS = ['dt-secret+%:&/x', 'dt-secret', 'zd-secret', 'gen-secret', 'agent-pass', 'user-pass'];
 

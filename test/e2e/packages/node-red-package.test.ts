@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { packed, publishDryRun, ROOT, unpack } from './support';
 
-const { ensureNodeRedDev } = require('../../scripts/node-red-dev.js');
+const { ensureNodeRedDev } = require('../../../scripts/node-red-dev.js');
 
 jest.setTimeout(5 * 60_000);
 

@@ -6,13 +6,13 @@
 // the sandbox (which rejects reused refresh tokens) accepts every refresh.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { followAuthorize } from '../support/user-agent';
-import { deployteqFlow } from './support/flows';
-import { tempUserDir } from './support/helper';
-import { startRuntime, type Runtime } from './support/runtime';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { followAuthorize } from '../../support/user-agent';
+import { deployteqFlow } from '../../node-red/support/flows';
+import { tempUserDir } from '../../node-red/support/helper';
+import { startRuntime, type Runtime } from '../../node-red/support/runtime';
 
-const { ensureNodeRed5 } = require('../../scripts/node-red-cache.js');
+const { ensureNodeRed5 } = require('../../../scripts/node-red-cache.js');
 
 jest.setTimeout(120_000);
 

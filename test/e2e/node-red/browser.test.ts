@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { startEditorBrowser, type Any, type EditorBrowser } from './support/editor-browser';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { startEditorBrowser, type Any, type EditorBrowser } from '../../node-red/support/editor-browser';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..', '..', '..');
 const ADMIN = { username: 'admin', password: 'browser-test-password' };
 // The README's screenshot is (re)written only when missing or with UPDATE_SCREENSHOTS=1, so a normal
 // test run leaves the tracked file alone; otherwise the shot goes to the temp directory.

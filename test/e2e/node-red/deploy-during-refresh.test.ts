@@ -4,11 +4,11 @@
 // successor reads the store; when the refresh outlasts that bound, the successor waits for it
 // before its own first refresh. Then three more refresh cycles: 0 reuse, 0 reconnects.
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { followAuthorize } from '../support/user-agent';
-import { deployteqFlow } from './support/flows';
-import { tempUserDir } from './support/helper';
-import { startRuntime, type Runtime } from './support/runtime';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { followAuthorize } from '../../support/user-agent';
+import { deployteqFlow } from '../../node-red/support/flows';
+import { tempUserDir } from '../../node-red/support/helper';
+import { startRuntime, type Runtime } from '../../node-red/support/runtime';
 
 jest.setTimeout(180_000);
 

@@ -3,8 +3,8 @@
 // the provider sandbox.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CLIENTS, startSandbox, type Sandbox } from '../../sandbox';
-import { chainWorkflow, N8nHarness, type CredentialImport } from '../e2e/n8n/harness';
+import { DEFAULT_CLIENTS, startSandbox, type Sandbox } from '../../../sandbox';
+import { chainWorkflow, N8nHarness, type CredentialImport } from '../n8n/harness';
 import { packed } from './support';
 
 jest.setTimeout(10 * 60_000);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const ROOT = path.join(__dirname, '..', '..');
+export const ROOT = path.join(__dirname, '..', '..', '..');
 export const BUILD = path.join(ROOT, 'build');
 
 export interface PackedPackage {

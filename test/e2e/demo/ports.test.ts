@@ -3,7 +3,7 @@
 // port), and a taken default falls back to a free port with a message. Real sockets.
 import * as net from 'node:net';
 
-const { sandboxPortChoice, DEFAULT_SANDBOX_PORT } = require('../../scripts/demo') as { sandboxPortChoice: (log?: (line: string) => void) => Promise<number>; DEFAULT_SANDBOX_PORT: number };
+const { sandboxPortChoice, DEFAULT_SANDBOX_PORT } = require('../../../scripts/demo') as { sandboxPortChoice: (log?: (line: string) => void) => Promise<number>; DEFAULT_SANDBOX_PORT: number };
 
 const saved = process.env.DEMO_SANDBOX_PORT;
 afterEach(() => {

@@ -4,12 +4,12 @@
 // Import → Examples; removing it through the palette manager leaves nothing behind.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { tempUserDir } from '../node-red/support/helper';
-import { startRuntime, type Runtime } from '../node-red/support/runtime';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { tempUserDir } from '../../node-red/support/helper';
+import { startRuntime, type Runtime } from '../../node-red/support/runtime';
 import { packed } from './support';
 
-const { ensureNodeRed5 } = require('../../scripts/node-red-cache.js');
+const { ensureNodeRed5 } = require('../../../scripts/node-red-cache.js');
 
 jest.setTimeout(10 * 60_000);
 

@@ -9,7 +9,7 @@
 // into the tool cache (minutes; scripts/n8n.js). Needs dist/ (`npm test` builds first).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { launchChromium } from '../support/chromium';
+import { launchChromium } from '../../support/chromium';
 import { countersUntil, FIXTURE_SECRETS, portAccepts, ROOT, startDemo, type DemoProcess } from './support';
 
 jest.setTimeout(25 * 60_000);

@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { helper, NODES, tempUserDir, useSettings } from './support/helper';
+import { helper, NODES, tempUserDir, useSettings } from '../../node-red/support/helper';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..', '..', '..');
 // the Node-RED package's manifest (scripts/pack.js stages it with dist/, examples/, resources/)
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'node-red', 'package.json'), 'utf8'));
 const nodes: Record<string, string> = pkg['node-red'].nodes;

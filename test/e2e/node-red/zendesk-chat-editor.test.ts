@@ -2,8 +2,8 @@
 // embedded Node-RED 4.1: the resource and operation selects and the fields come from the catalog
 // the build writes to resources/oauth2-descriptions.js; a node saved with the earlier operation
 // names opens on the current one with its old field values; saving writes `params`.
-import { ZENDESK_CHAT_CATALOG } from '../../lib/providers/zendesk-chat/catalog';
-import { startEditorBrowser, type Any, type EditorBrowser } from './support/editor-browser';
+import { ZENDESK_CHAT_CATALOG } from '../../../lib/providers/zendesk-chat/catalog';
+import { startEditorBrowser, type Any, type EditorBrowser } from '../../node-red/support/editor-browser';
 
 jest.setTimeout(180_000);
 

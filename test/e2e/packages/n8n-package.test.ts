@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { packed, publishDryRun, ROOT, runJson, unpack, type LintReport } from './support';
 
-const { ensureScanner } = require('../../scripts/n8n-scanner.js');
+const { ensureScanner } = require('../../../scripts/n8n-scanner.js');
 
 jest.setTimeout(5 * 60_000);
 
