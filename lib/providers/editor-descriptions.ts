@@ -6,10 +6,13 @@
  */
 import { DEPLOYTEQ } from './deployteq/description';
 import { GENERIC } from './generic/description';
+import { NODE_RED_CONFIG_TYPES } from './registry';
 import { ZENDESK_CHAT_CATALOG } from './zendesk-chat/catalog';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
 
 export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
+  // the config node types (the health node's list), from the registry
+  configTypes: NODE_RED_CONFIG_TYPES,
   deployteq: DEPLOYTEQ,
   // the zendesk-chat-oauth2 config node: hosts, grants, scopes
   zendeskChatOAuth: ZENDESK_CHAT,

@@ -11,6 +11,7 @@ import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { values } from '../../lib/providers/description';
+import { NODE_RED_CONFIG_TYPES, PROVIDERS, type NodeRedConfigType } from '../../lib/providers/registry';
 import { grantOf, trimmed } from '../../lib/providers/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
@@ -75,21 +76,14 @@ export function holds(entry: { fingerprint: string } | undefined, built: Pick<Bu
   return entry.fingerprint === built.fingerprint || (legacy && entry.fingerprint === built.legacyFingerprint);
 }
 
-export const CONFIG_TYPES = ['deployteq-oauth2', 'zendesk-chat-oauth2', 'oauth2-client'] as const;
-export type ConfigType = (typeof CONFIG_TYPES)[number];
+/** The config node types, from the provider registry. */
+export const CONFIG_TYPES = NODE_RED_CONFIG_TYPES;
+export type ConfigType = NodeRedConfigType;
 
-/** Credential fields of each config type (all secrets are `password`). */
-export const CREDENTIALS: Record<ConfigType, Record<string, { type: 'text' | 'password' }>> = {
-  'deployteq-oauth2': { clientSecret: { type: 'password' } },
-  'zendesk-chat-oauth2': { clientSecret: { type: 'password' }, username: { type: 'text' }, password: { type: 'password' } },
-  'oauth2-client': {
-    clientSecret: { type: 'password' },
-    privateKey: { type: 'password' },
-    username: { type: 'text' },
-    password: { type: 'password' },
-    refreshToken: { type: 'password' },
-  },
-};
+/** Credential fields of each config type (all secrets are `password`), from the provider registry. */
+export const CREDENTIALS = Object.fromEntries(
+  PROVIDERS.map((p) => [p.nodeRed.config, Object.fromEntries(Object.entries(p.nodeRed.secrets).map(([field, type]) => [field, { type }]))]),
+) as Record<ConfigType, Record<string, { type: 'text' | 'password' }>>;
 
 const str = trimmed;
 

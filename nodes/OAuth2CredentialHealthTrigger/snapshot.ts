@@ -1,12 +1,13 @@
 import { parseExpiresIn } from '../../lib/oauth2/token-response';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { N8N_OAUTH2_CREDENTIALS, N8N_PREAUTH_CREDENTIALS, type N8nCredentialName, type N8nOAuth2Credential, type N8nPreAuthCredential } from '../../lib/providers/registry';
 import type { CredentialKind, Snapshot } from './health';
 
-/** The credentials the trigger watches: n8n's OAuth2 children first, then the engine (preAuthentication) ones. */
-export const OAUTH2_CREDENTIALS = ['deployteqOAuth2Api', 'zendeskChatOAuth2Api'] as const;
-export const PREAUTH_CREDENTIALS = ['zendeskChatPasswordOAuth2Api', 'advancedOAuth2Api'] as const;
-export type WatchedCredential = (typeof OAUTH2_CREDENTIALS)[number] | (typeof PREAUTH_CREDENTIALS)[number];
+/** The credentials the trigger watches (every credential of the provider registry): n8n's OAuth2 children, then the engine (preAuthentication) ones. */
+export const OAUTH2_CREDENTIALS: readonly N8nOAuth2Credential[] = N8N_OAUTH2_CREDENTIALS;
+export const PREAUTH_CREDENTIALS: readonly N8nPreAuthCredential[] = N8N_PREAUTH_CREDENTIALS;
+export type WatchedCredential = N8nCredentialName;
 
 export function isWatched(type: string): type is WatchedCredential {
 	return (OAUTH2_CREDENTIALS as readonly string[]).includes(type) || (PREAUTH_CREDENTIALS as readonly string[]).includes(type);

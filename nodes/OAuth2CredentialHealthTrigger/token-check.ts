@@ -4,6 +4,7 @@ import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../cr
 import type { EngineGrant } from '../../credentials/shared/engine-token';
 import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
 import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
+import type { N8nPreAuthCredential } from '../../lib/providers/registry';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
 import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
 import { classifyFailure, GRANT, type FailureFacts } from '../../lib/oauth2/failure';
@@ -70,10 +71,19 @@ export function classifyEngineError(error: unknown, grantType: string): Outcome 
 	return outcomeOf({ code: error.code, status: error.status, phase: error.phase, noAnswer: error instanceof OAuth2TransportError }, grantType);
 }
 
+type EngineSetup = (data: ICredentialDataDecryptedObject) => { config: OAuth2Config; grant: EngineGrant };
+
+/** Each engine (preAuthentication) credential of the registry: its setup, the one its `preAuthentication` uses. */
+const ENGINE_SETUPS: Record<N8nPreAuthCredential, EngineSetup> = {
+	advancedOAuth2Api: (data) => ({ config: advancedOAuth2Config(data), grant: advancedGrant(data) }),
+	zendeskChatPasswordOAuth2Api: zendeskChatPasswordSetup,
+};
+
 /** The engine configuration and grant of an engine (preAuthentication) credential, as its `preAuthentication` builds them. */
 export function engineSetup(type: WatchedCredential, data: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
-	if (type === 'advancedOAuth2Api') return { config: advancedOAuth2Config(data), grant: advancedGrant(data) };
-	return zendeskChatPasswordSetup(data);
+	const setup = (ENGINE_SETUPS as Partial<Record<WatchedCredential, EngineSetup>>)[type];
+	if (!setup) throw new TypeError(`${type} is not an engine (preAuthentication) credential`);
+	return setup(data);
 }
 
 /**

@@ -249,3 +249,31 @@ test('editor: a refresh token another config node holds is named in a warning, n
   await page.click('#node-config-dialog-cancel');
   await page.click('#node-dialog-cancel');
 });
+
+test("editor: the health node's Watch list offers every config type of the provider registry, and nothing else (issue #16 item 4)", async () => {
+  const page = await openEditor('oauth2-health');
+  const options = await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes(
+      [
+        { id: 'c0000000000000e1', type: 'deployteq-oauth2', name: 'D config', clientId: 'd' },
+        { id: 'c0000000000000e2', type: 'zendesk-chat-oauth2', name: 'Z config', clientId: 'z', subdomain: 'acme' },
+        { id: 'c0000000000000e3', type: 'oauth2-client', name: 'G config', clientId: 'g', tokenUrl: 'https://example.test/token' },
+        { id: 'b0000000000000e4', type: 'oauth2-health', name: 'Health', x: 240, y: 420, wires: [] },
+        { id: 'b0000000000000e5', type: 'inject', name: 'not a config', x: 240, y: 480, wires: [] },
+      ],
+      { generateIds: false },
+    );
+    RED.editor.edit(RED.nodes.node('b0000000000000e4'));
+    return new Promise((resolve) => {
+      const read = () => {
+        const list = Array.from(document.querySelectorAll('#node-input-configNode option')).map((o) => (o as HTMLOptionElement).value);
+        if (list.length) resolve(list);
+        else setTimeout(read, 50);
+      };
+      read();
+    });
+  });
+  expect(options).toEqual(['', 'c0000000000000e1', 'c0000000000000e2', 'c0000000000000e3']);
+  await page.click('#node-dialog-cancel');
+});
