@@ -120,7 +120,15 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'read write',
-			description: 'Space-separated scopes to ask for; empty asks for none',
+			description: 'Scopes to ask for, separated by spaces, commas or new lines; empty asks for none',
+		},
+		{
+			displayName: 'Scope Separator',
+			name: 'scopeSeparator',
+			type: 'string',
+			default: '',
+			placeholder: 'a space',
+			description: 'What joins the scopes in the token request; empty is a space (the standard). Some servers want a comma.',
 		},
 		{
 			displayName: 'Extra Token Parameters',
@@ -128,7 +136,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'audience=https://api.example.com&resource=urn:x',
-			description: 'Added to the token request body, as name=value pairs separated by & or new lines',
+			description: 'Added to the token request body: a JSON object, or name=value pairs (URL-encoded) separated by & or new lines',
 		},
 		{
 			displayName: 'Extra Token Request Headers',
@@ -136,7 +144,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'X-Tenant=acme',
-			description: 'Added to token requests, as name=value pairs separated by & or new lines',
+			description: 'Added to token requests: a JSON object, or name=value pairs (URL-encoded) separated by & or new lines',
 		},
 		{
 			displayName: 'Token Request Body',
@@ -173,6 +181,15 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			name: 'responsePathType',
 			type: 'string',
 			default: 'token_type',
+		},
+		{
+			displayName: 'Response Checks',
+			name: 'validations',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			placeholder: '[{"path":"status","equals":"ok","message":"the server said no"}]',
+			description: 'A token response that fails one of these checks is an error: a JSON array of {path, notEmpty?, equals?, message?}; path "$status" is the HTTP status',
 		},
 		{
 			displayName: 'Default Lifetime (Seconds)',
@@ -212,6 +229,37 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'token_expired, invalid_token',
 			description: 'Comma-separated values at the Token Rejected Body Path that mean the token was rejected',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSec',
+			type: 'number',
+			default: 30,
+			description: 'How long a token request may take before it fails with a timeout',
+		},
+		{
+			displayName: 'Retries',
+			name: 'maxRetries',
+			type: 'number',
+			default: 2,
+			description:
+				'How often a token request is repeated after 429 or 503 (also after 500, 502, 504 and a dropped connection, which a client credentials or password grant may simply repeat), waiting as the server asks (Retry-After) or with back-off',
+		},
+		{
+			displayName: 'Longest Retry Wait (Seconds)',
+			name: 'maxRetryWaitSec',
+			type: 'number',
+			default: 30,
+			description: 'A server asking to wait longer (Retry-After) gets its error at once instead',
+		},
+		{
+			displayName: 'Hosts Allowed Over HTTP',
+			name: 'allowHttpHosts',
+			type: 'string',
+			default: '',
+			placeholder: 'auth.internal, 10.0.0.5:8080',
+			description:
+				'Token servers on these hosts may be reached over plain http (an internal network): comma-separated host or host:port. Everything else must use https. Secrets travel unencrypted to these hosts.',
 		},
 		{
 			displayName: 'Test URL',

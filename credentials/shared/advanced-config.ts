@@ -1,9 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
-import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config, ResponseMapping } from '../../lib/oauth2/types';
+import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config } from '../../lib/oauth2/types';
 import { values } from '../../lib/providers/description';
-import { grantOf, trimmed } from '../../lib/providers/settings';
+import { commaListOf, trimmed } from '../../lib/providers/settings';
+import { fromN8n, genericSetupOf, type GenericSetup } from '../../lib/providers/generic/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
 
@@ -12,62 +13,23 @@ const CONCRETE_METHODS = METHODS.filter((m): m is ConcreteClientAuthMethod => m 
 
 const text = trimmed;
 
-/** `a=1&b=2` (or one pair per line) into a record; empty names are dropped. */
-export function parseParameterList(value: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	const raw = text(value);
-	if (!raw) return out;
-	for (const part of raw.split(/[&\n]/)) {
-		const trimmed = part.trim();
-		if (!trimmed) continue;
-		const eq = trimmed.indexOf('=');
-		const name = decodeURIComponent((eq === -1 ? trimmed : trimmed.slice(0, eq)).trim().replace(/\+/g, ' '));
-		const val = eq === -1 ? '' : decodeURIComponent(trimmed.slice(eq + 1).trim().replace(/\+/g, ' '));
-		if (name) out[name] = val;
-	}
-	return out;
+/** The engine configuration of an Advanced OAuth2 credential, through the generic client's one mapper. */
+export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject): OAuth2Config {
+	return advancedSetup(credentials).config;
 }
 
-/** The engine configuration of an `oAuth2AdvancedApi` credential. */
-export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject): OAuth2Config {
+/** The generic client's setup of an Advanced OAuth2 credential (n8n's names translated; a client credentials or password grant). */
+export function advancedSetup(credentials: ICredentialDataDecryptedObject): GenericSetup {
+	const flat = fromN8n(credentials);
+	flat.grantType = credentials.grantType === 'password' ? 'password' : 'client_credentials';
 	// stored credentials from before `auto` existed have no value when they kept the old default
-	const method = (text(credentials.clientAuthentication) || 'auto') as ClientAuthMethod;
-	if (!METHODS.includes(method)) throw new TypeError(`Unknown client authentication "${method}"`);
-	const signingAlg = text(credentials.signingAlgorithm);
-	const mapping: ResponseMapping = {};
-	const paths: Array<[keyof ResponseMapping, unknown]> = [
-		['accessToken', credentials.responsePathAccess],
-		['refreshToken', credentials.responsePathRefresh],
-		['expiresIn', credentials.responsePathExpiresIn],
-		['tokenType', credentials.responsePathType],
-	];
-	for (const [key, path] of paths) if (text(path)) (mapping as Record<string, string>)[key] = text(path);
-	const defaultLifetime = Number(credentials.defaultExpiresIn ?? 0);
-	const headers = parseParameterList(credentials.extraGrantHeaders);
-	return {
-		tokenUrl: text(credentials.tokenUrl),
-		client: {
-			clientId: text(credentials.clientId),
-			clientSecret: text(credentials.clientSecret) || undefined,
-			method,
-			// a key left over from an earlier choice must not make `auto` pick private_key_jwt
-			privateKey: method === 'private_key_jwt' ? text(credentials.privateKey) || undefined : undefined,
-			signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' ? signingAlg : undefined,
-			keyId: text(credentials.keyId) || undefined,
-			assertionAudience: text(credentials.assertionAudience) || undefined,
-		},
-		scopes: text(credentials.scope).split(/\s+/).filter(Boolean),
-		extraTokenParams: parseParameterList(credentials.extraGrantParameters),
-		extraRefreshParams: {},
-		extraTokenHeaders: Object.keys(headers).length ? headers : undefined,
-		tokenBodyFormat: credentials.grantBodyFormat === 'json' ? 'json' : 'form',
-		responseMapping: Object.keys(mapping).length ? mapping : undefined,
-		defaultExpiresInSec: Number.isFinite(defaultLifetime) && defaultLifetime > 0 ? defaultLifetime : undefined,
-	};
+	const method = text(credentials.clientAuthentication) || 'auto';
+	if (!METHODS.includes(method as ClientAuthMethod)) throw new TypeError(`Unknown client authentication "${method}"`);
+	return genericSetupOf(flat);
 }
 
 export function advancedGrant(credentials: ICredentialDataDecryptedObject): EngineGrant {
-	return grantOf(credentials.grantType === 'password' ? 'password' : 'client_credentials', credentials) as EngineGrant;
+	return advancedSetup(credentials).grant as EngineGrant;
 }
 
 /** The client authentication `auto` settled on earlier (hidden field `clientAuthMethodUsed`), if any. */
@@ -84,9 +46,6 @@ export function learnedClientAuth(credentials: ICredentialDataDecryptedObject): 
  */
 export function tokenRejectedRule(credentials: ICredentialDataDecryptedObject | undefined): BodyRejectionRule | undefined {
 	const path = text(credentials?.rejectedBodyPath);
-	const values = text(credentials?.rejectedBodyValues)
-		.split(',')
-		.map((value) => value.trim())
-		.filter(Boolean);
+	const values = commaListOf(credentials?.rejectedBodyValues);
 	return path && values.length ? { path, values } : undefined;
 }

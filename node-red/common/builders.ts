@@ -6,14 +6,13 @@
 import { createHash } from 'node:crypto';
 import { validateConfig } from '../../lib/oauth2/config';
 import type { GrantSpec, ReactiveRefreshOptions } from '../../lib/oauth2/token-manager';
-import type { ClientAuthMethod, OAuth2Config, ResponseMapping, ResponseValidation } from '../../lib/oauth2/types';
+import type { OAuth2Config } from '../../lib/oauth2/types';
 import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { hostList } from '../../lib/oauth2/urls';
 import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
-import { values } from '../../lib/providers/description';
 import { NODE_RED_CONFIG_TYPES, PROVIDERS, type NodeRedConfigType } from '../../lib/providers/registry';
-import { grantOf, trimmed } from '../../lib/providers/settings';
-import { GENERIC } from '../../lib/providers/generic/description';
+import { genericSetupOf } from '../../lib/providers/generic/settings';
+import { grantOf, listOf, numberOf, switchOf, trimmed } from '../../lib/providers/settings';
 import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
 
 export type Settings = Record<string, unknown>;
@@ -86,73 +85,8 @@ export const CREDENTIALS = Object.fromEntries(
 ) as Record<ConfigType, Record<string, { type: 'text' | 'password' }>>;
 
 const str = trimmed;
-
-function bool(value: unknown, fallback: boolean): boolean {
-  if (value === undefined || value === null || value === '') return fallback;
-  return value === true || value === 'true';
-}
-
-function num(value: unknown): number | undefined {
-  const s = str(value);
-  if (!s) return undefined;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < 0) throw new TypeError(`"${s}" is not a valid non-negative number`);
-  return n;
-}
-
-function scopesOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(str).filter(Boolean);
-  return str(value).split(/[\s,]+/).filter(Boolean);
-}
-
-/** A JSON object of string values typed in the editor (empty = none). */
-function jsonMap(value: unknown, what: string): Record<string, string> | undefined {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return stringMap(value as Record<string, unknown>, what);
-  const s = str(value);
-  if (!s) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(s);
-  } catch {
-    throw new TypeError(`${what} is not valid JSON`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError(`${what} must be a JSON object`);
-  return stringMap(parsed as Record<string, unknown>, what);
-}
-
-function stringMap(value: Record<string, unknown>, what: string): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object') throw new TypeError(`${what}: the value of "${k}" must be a string`);
-    out[k] = String(v);
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
-function validationsOf(value: unknown): ResponseValidation[] | undefined {
-  const s = str(value);
-  if (!s) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(s);
-  } catch {
-    throw new TypeError('Response checks are not valid JSON');
-  }
-  if (!Array.isArray(parsed)) throw new TypeError('Response checks must be a JSON array of {path, notEmpty?, equals?, message?}');
-  return parsed.map((c, i) => {
-    if (!c || typeof c !== 'object' || typeof (c as { path?: unknown }).path !== 'string') throw new TypeError(`Response check ${i + 1} needs a "path"`);
-    const { path, notEmpty, equals, message } = c as ResponseValidation;
-    return { path, notEmpty: notEmpty === true ? true : undefined, equals, message: typeof message === 'string' ? message : undefined };
-  });
-}
-
-function statusList(value: unknown): number[] | undefined {
-  const s = str(value);
-  if (!s) return undefined;
-  const list = s.split(/[\s,]+/).filter(Boolean).map(Number);
-  if (list.some((n) => !Number.isInteger(n) || n < 100 || n > 599)) throw new TypeError('Token-rejected statuses must be HTTP status codes, e.g. 401, 403');
-  return list;
-}
+const num = numberOf;
+const bool = switchOf;
 
 function fingerprint(parts: Array<string | undefined>): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32);
@@ -172,7 +106,7 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
     clientSecret: creds.clientSecret ?? '',
     grant: grantType === 'authorization_code' ? 'authorization_code' : 'client_credentials',
     authBaseUrl: str(settings.authBaseUrl) || undefined,
-    scopes: scopesOf(settings.scopes),
+    scopes: listOf(settings.scopes),
   });
   validateConfig(config);
   const allowedHosts = settings.allowedHosts === undefined ? [...DEPLOYTEQ_WEBHOOK_HOSTS] : hostList(settings.allowedHosts);
@@ -194,88 +128,13 @@ export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltC
   return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
 }
 
-const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
-
-/** "Token rejected" rules of the generic client: statuses, and a rule on the error body. */
-function reactiveOf(settings: Settings): ReactiveRefreshOptions | undefined {
-  const statuses = statusList(settings.rejectedStatuses);
-  const path = str(settings.rejectedBodyPath);
-  const values = str(settings.rejectedBodyValues).split(',').map((v) => v.trim()).filter(Boolean);
-  if (path && !values.length) throw new TypeError('The "token rejected" body rule needs at least one value (comma separated)');
-  if (!path && values.length) throw new TypeError('The "token rejected" body rule needs a JSON path');
-  if (!statuses && !path) return undefined;
-  return { statuses, body: path ? { path, values } : undefined };
-}
-
 export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfig {
-  const grantType = (['authorization_code', 'client_credentials', 'password', 'refresh_token'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
-  const clientId = str(settings.clientId);
-  const tokenUrl = str(settings.tokenUrl);
-  if (!tokenUrl) throw new TypeError('The token URL is empty');
-  // flows saved before "auto" existed carry their method; new configurations default to auto
-  const method = CLIENT_AUTH.find((m) => m === settings.clientAuth) ?? GENERIC.clientAuth;
-  const mapping: ResponseMapping = {};
-  for (const name of ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope', 'refreshExpiresIn'] as const) {
-    const p = str(settings[`${name}Path`]);
-    if (p) mapping[name] = p;
-  }
-  const extra = jsonMap(settings.extraResponsePaths, 'Extra response paths');
-  if (extra) mapping.extra = extra;
-  const signingAlg = str(settings.signingAlg);
-  const config: OAuth2Config = {
-    client: {
-      clientId,
-      clientSecret: creds.clientSecret || undefined,
-      method,
-      privateKey: creds.privateKey || undefined,
-      signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' || signingAlg === 'HS256' ? signingAlg : undefined,
-      keyId: str(settings.keyId) || undefined,
-      assertionAudience: str(settings.assertionAudience) || undefined,
-    },
-    tokenUrl,
-    refreshUrl: str(settings.refreshUrl) || undefined,
-    revocationUrl: str(settings.revocationUrl) || undefined,
-    authorizationUrl: str(settings.authorizationUrl) || undefined,
-    scopes: scopesOf(settings.scopes),
-    scopeSeparator: settings.scopeSeparator === undefined || settings.scopeSeparator === '' ? undefined : String(settings.scopeSeparator),
-    pkce: bool(settings.pkce, true),
-    extraAuthorizeParams: jsonMap(settings.extraAuthorizeParams, 'Extra authorize parameters'),
-    extraTokenParams: jsonMap(settings.extraTokenParams, 'Extra token parameters'),
-    extraRefreshParams: jsonMap(settings.extraRefreshParams, 'Extra refresh parameters'),
-    extraTokenHeaders: jsonMap(settings.extraTokenHeaders, 'Extra token request headers'),
-    tokenBodyFormat: settings.tokenBodyFormat === 'json' ? 'json' : 'form',
-    scopeOnRefresh: bool(settings.scopeOnRefresh, false),
-    responseMapping: Object.keys(mapping).length ? mapping : undefined,
-    validations: validationsOf(settings.validations),
-    defaultExpiresInSec: num(settings.defaultExpiresIn),
-    refreshTokenLifetimeSec: num(settings.refreshTokenLifetime),
-    tokenPlacement: {
-      headerName: str(settings.headerName) || undefined,
-      prefix: settings.headerPrefix === undefined ? undefined : String(settings.headerPrefix),
-    },
-    issuer: str(settings.issuer) || undefined,
-    requireIssuer: bool(settings.requireIssuer, false),
-    retry: num(settings.maxRetries) === undefined && num(settings.maxRetryWaitSec) === undefined
-      ? undefined
-      : { maxRetries: num(settings.maxRetries), maxDelayMs: num(settings.maxRetryWaitSec) === undefined ? undefined : (num(settings.maxRetryWaitSec) as number) * 1000 },
-    timeoutMs: num(settings.timeoutSec) === undefined ? undefined : (num(settings.timeoutSec) as number) * 1000,
-    maxResponseBytes: num(settings.maxResponseMB) === undefined ? undefined : Math.round((num(settings.maxResponseMB) as number) * 1024 * 1024),
-    allowHttpHosts: hostList(settings.allowHttpHosts),
-  };
-  validateConfig(config);
-  const seed = grantType === 'refresh_token' || grantType === 'authorization_code' ? creds.refreshToken || undefined : undefined;
-  if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
-  const seedHash = seed ? createHash('sha256').update(seed).digest('hex') : undefined;
+  const setup = genericSetupOf({ ...settings, ...creds });
+  validateConfig(setup.config);
+  const seedHash = setup.seedRefreshToken ? createHash('sha256').update(setup.seedRefreshToken).digest('hex') : undefined;
   return {
-    config,
-    grant: grantSpec(grantType, creds),
-    grantType,
-    seedRefreshToken: seed,
-    manager: {
-      refreshSkewMs: num(settings.refreshSkewSec) === undefined ? undefined : (num(settings.refreshSkewSec) as number) * 1000,
-      reactive: reactiveOf(settings),
-    },
-    ...fingerprintsOf('oauth2-client', clientId, grantType === 'refresh_token' ? 'authorization_code' : grantType, { config }, seedHash),
+    ...setup,
+    ...fingerprintsOf('oauth2-client', setup.config.client.clientId, setup.grantType === 'refresh_token' ? 'authorization_code' : setup.grantType, { config: setup.config }, seedHash),
     ...lifecycleOf(settings),
   };
 }

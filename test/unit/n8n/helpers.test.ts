@@ -1,6 +1,7 @@
 // Pure helpers of the n8n face: bounded concurrency, batching, the trigger cursor, bodies,
 // credential field parsing and HTTP error unwrapping.
-import { advancedOAuth2Config, learnedClientAuth, parseParameterList, tokenRejectedRule } from '../../../credentials/shared/advanced-config';
+import { advancedOAuth2Config, learnedClientAuth, tokenRejectedRule } from '../../../credentials/shared/advanced-config';
+import { mapOf } from '../../../lib/providers/settings';
 import { bodyToBuffer, normaliseHeaders } from '../../../credentials/shared/n8n-transport';
 import { objectFromFields, recordsOf } from '../../../nodes/Deployteq/shared/body';
 import { responseOfError } from '../../../nodes/shared/authorized-fetch';
@@ -121,13 +122,16 @@ describe('bodies and records', () => {
 });
 
 describe('credential fields', () => {
-  it('parses name=value lists separated by & or new lines', () => {
-    expect(parseParameterList('audience=https%3A%2F%2Fapi.example&resource=urn:x\n  tenant = acme ')).toEqual({
+  it('parses maps as name=value lists separated by & or new lines, or as a JSON object (one syntax in both hosts)', () => {
+    expect(mapOf('audience=https%3A%2F%2Fapi.example&resource=urn:x\n  tenant = acme ', 'x')).toEqual({
       audience: 'https://api.example',
       resource: 'urn:x',
       tenant: 'acme',
     });
-    expect(parseParameterList('')).toEqual({});
+    expect(mapOf('{"audience":"https://api.example","n":1}', 'x')).toEqual({ audience: 'https://api.example', n: '1' });
+    expect(mapOf('', 'x')).toBeUndefined();
+    expect(() => mapOf('{"a":', 'Extra token parameters')).toThrow('Extra token parameters is not valid JSON');
+    expect(() => mapOf('a=%zz', 'Extra token parameters')).toThrow(/not URL-encoded correctly/);
   });
 
   it('maps the advanced credential onto the engine configuration', () => {
@@ -161,9 +165,9 @@ describe('credential fields', () => {
 
   it('auto is the default client authentication; a private key counts only for private_key_jwt', () => {
     expect(advancedOAuth2Config({ tokenUrl: 'https://as.example/token', clientId: 'id', clientSecret: 's' }).client.method).toBe('auto');
-    const leftover = advancedOAuth2Config({ clientAuthentication: 'auto', clientSecret: 's', privateKey: '-----BEGIN PRIVATE KEY-----' });
+    const leftover = advancedOAuth2Config({ tokenUrl: 'https://as.example/token', clientAuthentication: 'auto', clientSecret: 's', privateKey: '-----BEGIN PRIVATE KEY-----' });
     expect(leftover.client.privateKey).toBeUndefined();
-    expect(advancedOAuth2Config({ clientAuthentication: 'private_key_jwt', privateKey: 'PEM' }).client.privateKey).toBe('PEM');
+    expect(advancedOAuth2Config({ tokenUrl: 'https://as.example/token', clientAuthentication: 'private_key_jwt', privateKey: 'PEM' }).client.privateKey).toBe('PEM');
     expect(learnedClientAuth({ clientAuthMethodUsed: 'basic-raw' })).toBe('basic-raw');
     expect(learnedClientAuth({ clientAuthMethodUsed: 'auto' })).toBeUndefined();
     expect(learnedClientAuth({ clientAuthMethodUsed: '' })).toBeUndefined();

@@ -1,0 +1,214 @@
+/**
+ * The generic OAuth2 client's settings, once: the schema (every setting with its kind, default,
+ * grants, secrecy and how each host offers it) and the one mapper from a flat settings record to
+ * the engine configuration, grant and token-manager options. Node-RED's `oauth2-client` and n8n's
+ * Advanced OAuth2 credential both call it; n8n's stored names are translated by `fromN8n`.
+ */
+import type { GrantSpec, ReactiveRefreshOptions } from '../../oauth2/token-manager';
+import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../oauth2/types';
+import { hostList } from '../../oauth2/urls';
+import { values } from '../description';
+import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, trimmed, validationsOf } from '../settings';
+import { GENERIC } from './description';
+
+export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
+type Kind = 'text' | 'secret' | 'number' | 'boolean' | 'choice' | 'map' | 'list' | 'json';
+/** How a host offers a setting: under this name, or not at all, and why. */
+type Offer = string | { no: string };
+
+export interface GenericSetting {
+  name: string;
+  label: string;
+  kind: Kind;
+  /** Grants that use it; undefined = every grant. */
+  grants?: readonly GenericGrant[];
+  /** The n8n Advanced OAuth2 credential's property name (stored credentials keep it), or why n8n does not offer it. */
+  n8n: Offer;
+  /** Node-RED's `oauth2-client` offers every setting under its schema name (secrets as credentials), unless it says why not. */
+  nodeRed?: { no: string };
+}
+
+const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
+const N8N_NO_CODE = { no: "n8n runs the authorization-code flow itself: use n8n's own OAuth2 API credential" };
+const N8N_NO_REFRESH = { no: "n8n's preAuthentication never refreshes: it runs the credential's grant again" };
+const N8N_KEEPS_TOKEN = { no: 'n8n keeps only the access token and its expiry' };
+const N8N_NO_API = { no: "API calls go through n8n's HTTP Request node, which has its own settings" };
+
+export const GENERIC_SETTINGS: readonly GenericSetting[] = [
+  { name: 'grantType', label: 'Grant', kind: 'choice', n8n: 'grantType' },
+  { name: 'tokenUrl', label: 'Token URL', kind: 'text', n8n: 'tokenUrl' },
+  { name: 'authorizationUrl', label: 'Authorization URL', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE },
+  { name: 'refreshUrl', label: 'Refresh URL', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'revocationUrl', label: 'Revocation URL', kind: 'text', n8n: { no: 'n8n has no disconnect step that could revoke' } },
+  { name: 'clientId', label: 'Client ID', kind: 'text', n8n: 'clientId' },
+  { name: 'clientAuth', label: 'Client authentication', kind: 'choice', n8n: 'clientAuthentication' },
+  { name: 'clientSecret', label: 'Client secret', kind: 'secret', n8n: 'clientSecret' },
+  { name: 'privateKey', label: 'Private key (private_key_jwt)', kind: 'secret', n8n: 'privateKey' },
+  { name: 'signingAlg', label: 'Signing algorithm', kind: 'choice', n8n: 'signingAlgorithm' },
+  { name: 'keyId', label: 'Key ID (kid)', kind: 'text', n8n: 'keyId' },
+  { name: 'assertionAudience', label: 'Assertion audience', kind: 'text', n8n: 'assertionAudience' },
+  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username' },
+  { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password' },
+  { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope' },
+  { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator' },
+  { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE },
+  { name: 'extraAuthorizeParams', label: 'Extra authorize parameters', kind: 'map', grants: ['authorization_code'], n8n: N8N_NO_CODE },
+  { name: 'extraTokenParams', label: 'Extra token parameters', kind: 'map', n8n: 'extraGrantParameters' },
+  { name: 'extraRefreshParams', label: 'Extra refresh parameters', kind: 'map', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'extraTokenHeaders', label: 'Extra token request headers', kind: 'map', n8n: 'extraGrantHeaders' },
+  { name: 'tokenBodyFormat', label: 'Token request body', kind: 'choice', n8n: 'grantBodyFormat' },
+  { name: 'scopeOnRefresh', label: 'Scope on refresh', kind: 'boolean', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'accessTokenPath', label: 'Access token path', kind: 'text', n8n: 'responsePathAccess' },
+  { name: 'refreshTokenPath', label: 'Refresh token path', kind: 'text', grants: CODE, n8n: 'responsePathRefresh' },
+  { name: 'expiresInPath', label: 'Expires-in path', kind: 'text', n8n: 'responsePathExpiresIn' },
+  { name: 'tokenTypePath', label: 'Token type path', kind: 'text', n8n: 'responsePathType' },
+  { name: 'scopePath', label: 'Scope path', kind: 'text', n8n: N8N_KEEPS_TOKEN },
+  { name: 'refreshExpiresInPath', label: 'Refresh token lifetime path', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'extraResponsePaths', label: 'Extra response paths', kind: 'map', n8n: N8N_KEEPS_TOKEN },
+  { name: 'validations', label: 'Response checks', kind: 'json', n8n: 'validations' },
+  { name: 'defaultExpiresIn', label: 'Default lifetime (s)', kind: 'number', n8n: 'defaultExpiresIn' },
+  { name: 'refreshTokenLifetime', label: 'Refresh token lifetime (s)', kind: 'number', grants: CODE, n8n: N8N_NO_REFRESH },
+  {
+    name: 'refreshSkewSec',
+    label: 'Refresh margin (s)',
+    kind: 'number',
+    n8n: { no: 'n8n asks for a new token when the stored expiry has passed (or after a failed request); a margin before it is not offered yet' },
+  },
+  { name: 'issuer', label: 'Issuer (RFC 9207)', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE },
+  { name: 'requireIssuer', label: 'Require issuer', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE },
+  { name: 'headerName', label: 'Token header name', kind: 'text', n8n: 'headerName' },
+  { name: 'headerPrefix', label: 'Token prefix', kind: 'text', n8n: 'headerPrefix' },
+  { name: 'timeoutSec', label: 'Timeout (s)', kind: 'number', n8n: 'timeoutSec' },
+  { name: 'maxRetries', label: 'Retries', kind: 'number', n8n: 'maxRetries' },
+  { name: 'maxRetryWaitSec', label: 'Longest retry wait (s)', kind: 'number', n8n: 'maxRetryWaitSec' },
+  { name: 'rejectedStatuses', label: 'Token rejected statuses', kind: 'list', n8n: { no: 'n8n 2.41 gets a new token after any failed request, whatever its status' } },
+  { name: 'rejectedBodyPath', label: 'Token rejected body path', kind: 'text', n8n: 'rejectedBodyPath' },
+  { name: 'rejectedBodyValues', label: 'Token rejected values', kind: 'list', n8n: 'rejectedBodyValues' },
+  { name: 'maxResponseMB', label: 'Largest API answer (MB)', kind: 'number', n8n: N8N_NO_API },
+  { name: 'allowHttpHosts', label: 'Hosts allowed over http', kind: 'list', n8n: 'allowHttpHosts' },
+  { name: 'testUrl', label: 'Test URL', kind: 'text', n8n: 'testUrl', nodeRed: { no: "Node-RED's Test fetches a token; a flow's oauth2-request calls the API" } },
+];
+
+/** A flat record of n8n's Advanced OAuth2 credential, under the schema's names. */
+export function fromN8n(data: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const setting of GENERIC_SETTINGS) if (typeof setting.n8n === 'string' && data[setting.n8n] !== undefined) flat[setting.name] = data[setting.n8n];
+  // n8n's "From the key" signing algorithm is the empty choice
+  if (flat.signingAlg === 'auto') flat.signingAlg = '';
+  return flat;
+}
+
+const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
+const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token'];
+
+export interface GenericSetup {
+  config: OAuth2Config;
+  grant: GrantSpec;
+  grantType: GenericGrant;
+  /** A refresh token typed into the settings, used when nothing newer is stored. */
+  seedRefreshToken?: string;
+  manager: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
+}
+
+/** The one mapper: a flat settings record (secrets included) → configuration, grant and token-manager options. */
+export function genericSetupOf(settings: Record<string, unknown>): GenericSetup {
+  const grantType = GRANTS.find((g) => g === settings.grantType) ?? 'authorization_code';
+  if (!trimmed(settings.tokenUrl)) throw new TypeError('The token URL is empty');
+  const seed = (grantType === 'refresh_token' || grantType === 'authorization_code') && trimmed(settings.refreshToken) ? String(settings.refreshToken) : undefined;
+  if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
+  return {
+    config: { ...endpointSettings(settings), ...requestSettings(settings), ...responseSettings(settings), ...transportSettings(settings) },
+    grant: grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, settings),
+    grantType,
+    seedRefreshToken: seed,
+    manager: { refreshSkewMs: seconds(settings.refreshSkewSec), reactive: reactiveOf(settings) },
+  };
+}
+
+function seconds(value: unknown): number | undefined {
+  const n = numberOf(value);
+  return n === undefined ? undefined : n * 1000;
+}
+
+/** Where requests go and who the client is. */
+function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'client' | 'tokenUrl' | 'refreshUrl' | 'revocationUrl' | 'authorizationUrl' | 'issuer' | 'requireIssuer'> {
+  const signingAlg = trimmed(s.signingAlg);
+  const method = CLIENT_AUTH.find((m) => m === trimmed(s.clientAuth)) ?? GENERIC.clientAuth;
+  return {
+    client: {
+      clientId: trimmed(s.clientId),
+      clientSecret: s.clientSecret ? String(s.clientSecret) : undefined,
+      method,
+      // a key left over from an earlier choice (hidden fields keep their values) must not make `auto` pick private_key_jwt
+      privateKey: method === 'private_key_jwt' ? trimmed(s.privateKey) || undefined : undefined,
+      signingAlg: signingAlg === 'RS256' || signingAlg === 'ES256' || signingAlg === 'HS256' ? signingAlg : undefined,
+      keyId: trimmed(s.keyId) || undefined,
+      assertionAudience: trimmed(s.assertionAudience) || undefined,
+    },
+    tokenUrl: trimmed(s.tokenUrl),
+    refreshUrl: trimmed(s.refreshUrl) || undefined,
+    revocationUrl: trimmed(s.revocationUrl) || undefined,
+    authorizationUrl: trimmed(s.authorizationUrl) || undefined,
+    issuer: trimmed(s.issuer) || undefined,
+    requireIssuer: switchOf(s.requireIssuer, false),
+  };
+}
+
+/** What token requests carry. */
+function requestSettings(s: Record<string, unknown>): Partial<OAuth2Config> {
+  return {
+    scopes: listOf(s.scopes),
+    scopeSeparator: s.scopeSeparator === undefined || s.scopeSeparator === '' || s.scopeSeparator === null ? undefined : String(s.scopeSeparator),
+    pkce: switchOf(s.pkce, true),
+    extraAuthorizeParams: mapOf(s.extraAuthorizeParams, 'Extra authorize parameters'),
+    extraTokenParams: mapOf(s.extraTokenParams, 'Extra token parameters'),
+    extraRefreshParams: mapOf(s.extraRefreshParams, 'Extra refresh parameters'),
+    extraTokenHeaders: mapOf(s.extraTokenHeaders, 'Extra token request headers'),
+    tokenBodyFormat: s.tokenBodyFormat === 'json' ? 'json' : 'form',
+    scopeOnRefresh: switchOf(s.scopeOnRefresh, false),
+  };
+}
+
+const PATHS = ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope', 'refreshExpiresIn'] as const;
+
+/** How token answers are read, and how the token is sent. */
+function responseSettings(s: Record<string, unknown>): Partial<OAuth2Config> {
+  const mapping: ResponseMapping = {};
+  for (const name of PATHS) if (trimmed(s[`${name}Path`])) mapping[name] = trimmed(s[`${name}Path`]);
+  const extra = mapOf(s.extraResponsePaths, 'Extra response paths');
+  if (extra) mapping.extra = extra;
+  const lifetime = numberOf(s.defaultExpiresIn);
+  return {
+    responseMapping: Object.keys(mapping).length ? mapping : undefined,
+    validations: validationsOf(s.validations),
+    // 0 (n8n's default) means unknown
+    defaultExpiresInSec: lifetime ? lifetime : undefined,
+    refreshTokenLifetimeSec: numberOf(s.refreshTokenLifetime),
+    tokenPlacement: { headerName: trimmed(s.headerName) || undefined, prefix: s.headerPrefix === undefined || s.headerPrefix === null ? undefined : String(s.headerPrefix) },
+  };
+}
+
+/** Time, retries, sizes and plain-http hosts. */
+function transportSettings(s: Record<string, unknown>): Partial<OAuth2Config> {
+  const maxRetries = numberOf(s.maxRetries);
+  const wait = seconds(s.maxRetryWaitSec);
+  const mb = numberOf(s.maxResponseMB);
+  return {
+    retry: maxRetries === undefined && wait === undefined ? undefined : { maxRetries, maxDelayMs: wait },
+    timeoutMs: seconds(s.timeoutSec),
+    maxResponseBytes: mb === undefined ? undefined : Math.round(mb * 1024 * 1024),
+    allowHttpHosts: hostList(s.allowHttpHosts),
+  };
+}
+
+/** "Token rejected" rules: statuses, and a rule on the error body. */
+function reactiveOf(s: Record<string, unknown>): ReactiveRefreshOptions | undefined {
+  const statuses = statusListOf(s.rejectedStatuses);
+  const path = trimmed(s.rejectedBodyPath);
+  const values = commaListOf(s.rejectedBodyValues);
+  if (path && !values.length) throw new TypeError('The "token rejected" body rule needs at least one value (comma separated)');
+  if (!path && values.length) throw new TypeError('The "token rejected" body rule needs a JSON path');
+  if (!statuses && !path) return undefined;
+  return { statuses, body: path ? { path, values } : undefined };
+}
