@@ -81,114 +81,130 @@ class TransportTimeout extends Error {
 
 const SCHEME = /^(https?):\/\//i;
 
-function send(request: Parameters<Transport>[0], resent = false): Promise<Awaited<ReturnType<Transport>>> {
-  return new Promise((resolve, reject) => {
-    // Node's client parses the URL itself: only the scheme is read here, and a URL with a user
-    // name or password (rare, always refused) is found by parsing only when it could have one
-    const scheme = SCHEME.exec(request.url)?.[1]?.toLowerCase();
-    if (!scheme) {
-      let protocol = 'unknown';
-      try {
-        protocol = new URL(request.url).protocol;
-      } catch {
-        reject(new TypeError('Invalid URL'));
-        return;
-      }
-      reject(new TypeError(`unsupported protocol ${protocol}`));
+type Request = Parameters<Transport>[0];
+type Response = Awaited<ReturnType<Transport>>;
+
+function send(request: Request, resent = false): Promise<Response> {
+  let scheme: 'http' | 'https';
+  try {
+    scheme = schemeOf(request.url);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise((resolve, reject) => exchange(request, scheme, resent, resolve, reject));
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new TypeError('Invalid URL');
+  }
+}
+
+/**
+ * The URL's scheme. Node's client parses the URL itself: only the scheme is read here, and a URL
+ * with a user name or password (rare, always refused) is found by parsing only when it could have one.
+ */
+function schemeOf(url: string): 'http' | 'https' {
+  const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) throw new TypeError(`unsupported protocol ${parseUrl(url).protocol}`);
+  if (url.includes('@')) {
+    const parsed = parseUrl(url);
+    if (parsed.username || parsed.password) throw new TypeError('a URL with a user name or password is refused');
+  }
+  return scheme as 'http' | 'https';
+}
+
+/** Node sets Content-Length from the body passed to end(); a caller's own framing headers are replaced. */
+function withoutFraming(headers: Record<string, string>): Record<string, string> {
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return headers;
+  const out = { ...headers };
+  delete out['content-length'];
+  delete out['transfer-encoding'];
+  return out;
+}
+
+/** One request and its answer, settled once: the answer, or the first failure (timeout, size, network). */
+function exchange(request: Request, scheme: 'http' | 'https', resent: boolean, resolve: (r: Response | Promise<Response>) => void, reject: (e: unknown) => void): void {
+  let settled = false;
+  let answered = false;
+  let cancel: (() => void) | undefined = undefined;
+  let req: http.ClientRequest;
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    cancel?.();
+    req.destroy();
+    // a pooled connection the server closed while idle: no answer came, so an idempotent request
+    // goes once more on a new connection (the pool dropped the dead one)
+    if (!answered && !resent && req.reusedSocket && IDEMPOTENT.has(req.method) && (error as { code?: string }).code === 'ECONNRESET') resolve(send(request, true));
+    else reject(error);
+  };
+  const done = (response: Response) => {
+    if (settled) return;
+    settled = true;
+    cancel?.();
+    resolve(response);
+  };
+  const onResponse = (res: http.IncomingMessage) => {
+    answered = true;
+    readAnswer(res, request.maxResponseBytes ?? Infinity, fail, done);
+  };
+  try {
+    const options = { method: request.method, headers: withoutFraming(request.headers), agent: agents[`${scheme}:` as 'http:' | 'https:'], signal: request.signal };
+    req = (scheme === 'https' ? https : http).request(request.url, options, onResponse);
+  } catch (error) {
+    reject(error instanceof TypeError && /Invalid URL/i.test(error.message) ? new TypeError('Invalid URL') : error);
+    return;
+  }
+  cancel = timeLimit(request.timeoutMs, fail);
+  req.once('error', fail);
+  endWith(req, request.body);
+}
+
+/** The whole exchange (connect, send, answer, body) within `ms`: a function that clears the timer. */
+function timeLimit(ms: number | undefined, fail: (error: unknown) => void): (() => void) | undefined {
+  if (ms === undefined || ms <= 0) return undefined;
+  const timer = setTimeout(() => fail(new TransportTimeout(ms)), ms);
+  return () => clearTimeout(timer);
+}
+
+function endWith(req: http.ClientRequest, body: Request['body']): void {
+  if (body === undefined) req.end();
+  else if (typeof body === 'string') req.end(body, 'utf8');
+  else req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+}
+
+/** Reads an answer up to `limit` bytes (declared or counted), then `done`; anything else `fail`. */
+function readAnswer(res: http.IncomingMessage, limit: number, fail: (error: unknown) => void, done: (response: Response) => void): void {
+  const status = res.statusCode ?? 0;
+  const headers = flattenHeaders(res.headers);
+  const keepAlive = headers['keep-alive'];
+  if (keepAlive !== undefined) (res.socket as PooledSocket)[IDLE] = announcedIdleMs(keepAlive);
+  if (declaredTooLarge(headers['content-length'], limit)) {
+    res.destroy();
+    fail(new ResponseTooLarge(status, limit));
+    return;
+  }
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let total = 0;
+  res.on('data', (chunk: Buffer) => {
+    total += chunk.length;
+    if (total > limit) {
+      first = undefined;
+      more = undefined;
+      res.destroy();
+      fail(new ResponseTooLarge(status, limit));
       return;
     }
-    if (request.url.includes('@')) {
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        reject(new TypeError('Invalid URL'));
-        return;
-      }
-      if (url.username || url.password) {
-        reject(new TypeError('a URL with a user name or password is refused'));
-        return;
-      }
-    }
-    const client = scheme === 'https' ? https : http;
-    const limit = request.maxResponseBytes ?? Infinity;
-    const { body } = request;
-    // Node sets Content-Length from the body passed to end(); a caller's own framing headers are replaced
-    let headers = request.headers;
-    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
-      headers = { ...headers };
-      delete headers['content-length'];
-      delete headers['transfer-encoding'];
-    }
-    let settled = false;
-    let answered = false;
-    let cancel: (() => void) | undefined;
-    let req: http.ClientRequest;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      cancel?.();
-      req.destroy();
-      // a pooled connection the server closed while idle: no answer came, so an idempotent request
-      // goes once more on a new connection (the pool dropped the dead one)
-      if (!answered && !resent && req.reusedSocket && IDEMPOTENT.has(req.method) && (error as { code?: string }).code === 'ECONNRESET') {
-        resolve(send(request, true));
-        return;
-      }
-      reject(error);
-    };
-    const onResponse = (res: http.IncomingMessage) => {
-      answered = true;
-      const status = res.statusCode ?? 0;
-      const responseHeaders = flattenHeaders(res.headers);
-      const keepAlive = responseHeaders['keep-alive'];
-      if (keepAlive !== undefined) (res.socket as PooledSocket)[IDLE] = announcedIdleMs(keepAlive);
-      if (declaredTooLarge(responseHeaders['content-length'], limit)) {
-        res.destroy();
-        fail(new ResponseTooLarge(status, limit));
-        return;
-      }
-      let first: Buffer | undefined;
-      let more: Buffer[] | undefined;
-      let total = 0;
-      res.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > limit) {
-          first = undefined;
-          more = undefined;
-          res.destroy();
-          fail(new ResponseTooLarge(status, limit));
-          return;
-        }
-        if (!first) first = chunk;
-        else (more ??= [first]).push(chunk);
-      });
-      // a connection that closes before the answer is complete ends in 'error' (ECONNRESET), not 'end'
-      res.once('error', fail);
-      res.once('end', () => {
-        if (settled) return;
-        settled = true;
-        cancel?.();
-        resolve({ status, headers: responseHeaders, body: more ? Buffer.concat(more, total) : (first ?? Buffer.alloc(0)) });
-      });
-    };
-    try {
-      req = client.request(request.url, { method: request.method, headers, agent: agents[`${scheme}:` as 'http:' | 'https:'], signal: request.signal }, onResponse);
-    } catch (error) {
-      reject(error instanceof TypeError && /Invalid URL/i.test(error.message) ? new TypeError('Invalid URL') : error);
-      return;
-    }
-    // the whole exchange (connect, send, answer, body) within timeoutMs
-    if (request.timeoutMs !== undefined && request.timeoutMs > 0) {
-      const ms = request.timeoutMs;
-      const timer = setTimeout(() => fail(new TransportTimeout(ms)), ms);
-      cancel = () => clearTimeout(timer);
-    }
-    req.once('error', fail);
-    if (body === undefined) req.end();
-    else if (typeof body === 'string') req.end(body, 'utf8');
-    else req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    if (!first) first = chunk;
+    else (more ??= [first]).push(chunk);
   });
+  // a connection that closes before the answer is complete ends in 'error' (ECONNRESET), not 'end'
+  res.once('error', fail);
+  res.once('end', () => done({ status, headers, body: more ? Buffer.concat(more, total) : (first ?? Buffer.alloc(0)) }));
 }
 
 /** Node's `http`/`https` clients, keep-alive, the time limit enforced here (`timesRequests`). */

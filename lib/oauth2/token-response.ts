@@ -125,53 +125,20 @@ const TOKEN_MEMBERS = new Set(['access_token', 'refresh_token', 'id_token', 'exp
  * other bodies (quoting status and content type, never the body), or a missing access token.
  */
 export function normaliseTokenResponse(response: TransportResponse, options: NormaliseOptions): TokenSet {
-  const parsed = parseTokenBody(response);
-  const ok = response.status >= 200 && response.status < 300;
-  if (parsed.kind !== 'object') {
-    const code = ok ? 'invalid_response' : 'http_error';
-    throw new OAuth2ResponseError(
-      { code, phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, parsed.kind)}`, retryable: isTransient(code, response.status) },
-      options.redactor,
-    );
-  }
-  const body = parsed.value;
-  if (typeof body.error === 'string' && body.error) throw protocolError(body, response.status, options);
-  if (!ok) {
-    throw new OAuth2ResponseError(
-      { code: 'http_error', phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, 'object')}`, retryable: isTransient('http_error', response.status) },
-      options.redactor,
-    );
-  }
+  const body = tokenBodyOrThrow(response, options);
   runValidations(body, response, options);
   const map = options.mapping ?? {};
   const accessToken = asString(getPath(body, map.accessToken ?? 'access_token'));
   if (!accessToken) {
-    throw new OAuth2ResponseError(
-      {
-        code: 'invalid_response',
-        phase: options.phase,
-        status: response.status,
-        description: `the token response has no ${map.accessToken ?? 'access_token'} (members: ${Object.keys(body).join(', ') || 'none'})`,
-      },
-      options.redactor,
-    );
+    const description = `the token response has no ${map.accessToken ?? 'access_token'} (members: ${Object.keys(body).join(', ') || 'none'})`;
+    throw new OAuth2ResponseError({ code: 'invalid_response', phase: options.phase, status: response.status, description }, options.redactor);
   }
   options.redactor?.add(accessToken);
   const now = options.now ?? Date.now();
   const expiresIn = parseExpiresIn(getPath(body, map.expiresIn ?? 'expires_in')) ?? options.defaultExpiresInSec;
-  const tokens: TokenSet = {
-    accessToken,
-    tokenType: normaliseTokenType(getPath(body, map.tokenType ?? 'token_type')),
-    obtainedAt: now,
-  };
+  const tokens: TokenSet = { accessToken, tokenType: normaliseTokenType(getPath(body, map.tokenType ?? 'token_type')), obtainedAt: now };
   if (expiresIn !== undefined) tokens.expiresAt = after(now, expiresIn);
-  const refreshToken = asString(getPath(body, map.refreshToken ?? 'refresh_token'));
-  if (refreshToken) {
-    tokens.refreshToken = refreshToken;
-    options.redactor?.add(refreshToken);
-    const refreshLifetime = parseExpiresIn(getPath(body, map.refreshExpiresIn ?? 'refresh_token_expires_in')) ?? options.refreshTokenLifetimeSec;
-    if (refreshLifetime !== undefined) tokens.refreshExpiresAt = after(now, refreshLifetime);
-  }
+  addRefreshToken(tokens, body, options, now);
   const scope = getPath(body, map.scope ?? 'scope');
   if (typeof scope === 'string') tokens.scope = scope;
   else if (Array.isArray(scope)) tokens.scope = scope.join(' ');
@@ -180,12 +147,42 @@ export function normaliseTokenResponse(response: TransportResponse, options: Nor
     tokens.idToken = idToken;
     options.redactor?.add(idToken);
   }
+  const extra = extraMembers(body, map);
+  if (Object.keys(extra).length) tokens.extra = extra;
+  return tokens;
+}
+
+/** The parsed body of a successful answer; the typed error of any other. */
+function tokenBodyOrThrow(response: TransportResponse, options: NormaliseOptions): Record<string, unknown> {
+  const parsed = parseTokenBody(response);
+  const ok = response.status >= 200 && response.status < 300;
+  if (parsed.kind === 'object' && typeof parsed.value.error === 'string' && parsed.value.error) throw protocolError(parsed.value, response.status, options);
+  if (parsed.kind === 'object' && ok) return parsed.value;
+  const code = ok ? 'invalid_response' : 'http_error';
+  throw new OAuth2ResponseError(
+    { code, phase: options.phase, status: response.status, description: `the token endpoint answered ${describeBody(response, parsed.kind)}`, retryable: isTransient(code, response.status) },
+    options.redactor,
+  );
+}
+
+/** The refresh token and its lifetime, when the answer has one. */
+function addRefreshToken(tokens: TokenSet, body: Record<string, unknown>, options: NormaliseOptions, now: number): void {
+  const map = options.mapping ?? {};
+  const refreshToken = asString(getPath(body, map.refreshToken ?? 'refresh_token'));
+  if (!refreshToken) return;
+  tokens.refreshToken = refreshToken;
+  options.redactor?.add(refreshToken);
+  const refreshLifetime = parseExpiresIn(getPath(body, map.refreshExpiresIn ?? 'refresh_token_expires_in')) ?? options.refreshTokenLifetimeSec;
+  if (refreshLifetime !== undefined) tokens.refreshExpiresAt = after(now, refreshLifetime);
+}
+
+/** Plain members beyond the token ones (never the mapped secrets), and the mapped extra paths. */
+function extraMembers(body: Record<string, unknown>, map: ResponseMapping): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   const mappedSecrets = new Set([map.accessToken, map.refreshToken].map((path) => path?.split('.')[0]));
   for (const [key, value] of Object.entries(body)) {
     if (!TOKEN_MEMBERS.has(key) && !mappedSecrets.has(key) && typeof value !== 'object') extra[key] = value;
   }
   for (const [name, path] of Object.entries(map.extra ?? {})) extra[name] = getPath(body, path);
-  if (Object.keys(extra).length) tokens.extra = extra;
-  return tokens;
+  return extra;
 }
