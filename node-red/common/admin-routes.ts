@@ -292,80 +292,61 @@ function fail(res: AdminResponse, error: unknown, status = 400): void {
   json(res, status, { error: safeMessage(error) });
 }
 
-export function registerAdminRoutes(RED: RED): void {
-  const app = RED.httpAdmin;
-  if (!app || registered.has(app)) return;
-  registered.add(app);
-  const permission = (p: string): Handler => (RED.auth?.needsPermission ? RED.auth.needsPermission(p) : (_req, _res, next) => next?.());
+type Route = (req: AdminRequest, res: AdminResponse) => void;
 
-  for (const type of CONFIG_TYPES) {
-    app.post(`/${ROUTE_PREFIX}/${type}/:id/authorize`, permission(`${type}.write`), (req, res) => {
-      const id = req.params.id;
-      const body = bodyOf(req);
-      let request: PendingAuthorization;
-      let built: BuiltConfig;
-      try {
-        const redirectUri = checkRedirectUri(RED, req, body.redirectUri);
-        built = buildFromRequest(RED, type, id, body);
-        if (built.grantType !== 'authorization_code') throw new TypeError('"Authorize" is for the authorization code grant; use "Test" for this grant');
-        request = createAuthorizationRequest(built.config, { redirectUri, ttlMs: PENDING_TTL_MS });
-        // the editor opens this URL: only http(s), whatever the settings said
-        if (!/^https?:\/\//i.test(request.url)) throw new TypeError('the authorization URL must be an https: URL');
-      } catch (error) {
-        fail(res, error);
-        return;
-      }
-      pending.add({ nodeId: id, type, built }, request);
-      attempts.set(id, { status: 'pending', startedAt: Date.now() });
-      json(res, 200, { authorizeUrl: request.url, redirectUri: request.redirectUri, expiresAt: request.expiresAt });
-    });
-
-    app.get(`/${ROUTE_PREFIX}/${type}/:id/status`, permission(`${type}.read`), (req, res) => {
-      const id = req.params.id;
-      json(res, 200, { attempt: attempts.get(id) ?? null, tokens: tokensOf(id, RED), callbackPath: adminRoot(RED) + CALLBACK_PATH });
-    });
-
-    app.post(`/${ROUTE_PREFIX}/${type}/:id/test`, permission(`${type}.write`), (req, res) => {
-      const id = req.params.id;
-      const body = bodyOf(req);
-      let manager: TokenManager;
-      try {
-        const built = buildFromRequest(RED, type, id, body);
-        if (built.grantType !== 'client_credentials' && built.grantType !== 'password') throw new TypeError('"Test" is for the client credentials and password grants; use "Authorize" for this grant');
-        manager = new TokenManager({ config: built.config, grant: built.grant });
-      } catch (error) {
-        fail(res, error);
-        return;
-      }
-      manager.getTokens().then(
-        (tokens) => {
-          const lifetime = tokens.expiresAt !== undefined && tokens.obtainedAt !== undefined ? Math.round((tokens.expiresAt - tokens.obtainedAt) / 1000) : null;
-          json(res, 200, { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken, refreshExpiresIn: tokens.refreshExpiresAt !== undefined ? Math.round((tokens.refreshExpiresAt - Date.now()) / 1000) : null, clientAuthMethod: tokens.clientAuthMethod ?? null });
-        },
-        (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
-      );
-    });
-
-    if (CREDENTIALS[type].refreshToken) {
-      app.post(`/${ROUTE_PREFIX}/${type}/:id/seed-check`, permission(`${type}.write`), (req, res) => {
-        try {
-          json(res, 200, { sharedWith: sharingSeed(RED, type, req.params.id, bodyOf(req).credentials?.refreshToken) });
-        } catch (error) {
-          fail(res, error);
-        }
-      });
+/** Authorize: a pending authorization request for the settings sent (or deployed), and the URL the editor opens. */
+function authorizeRoute(RED: RED, type: ConfigType): Route {
+  return (req, res) => {
+    const id = req.params.id;
+    const body = bodyOf(req);
+    let request: PendingAuthorization;
+    let built: BuiltConfig;
+    try {
+      const redirectUri = checkRedirectUri(RED, req, body.redirectUri);
+      built = buildFromRequest(RED, type, id, body);
+      if (built.grantType !== 'authorization_code') throw new TypeError('"Authorize" is for the authorization code grant; use "Test" for this grant');
+      request = createAuthorizationRequest(built.config, { redirectUri, ttlMs: PENDING_TTL_MS });
+      // the editor opens this URL: only http(s), whatever the settings said
+      if (!/^https?:\/\//i.test(request.url)) throw new TypeError('the authorization URL must be an https: URL');
+    } catch (error) {
+      fail(res, error);
+      return;
     }
+    pending.add({ nodeId: id, type, built }, request);
+    attempts.set(id, { status: 'pending', startedAt: Date.now() });
+    json(res, 200, { authorizeUrl: request.url, redirectUri: request.redirectUri, expiresAt: request.expiresAt });
+  };
+}
 
-    app.post(`/${ROUTE_PREFIX}/${type}/:id/disconnect`, permission(`${type}.write`), (req, res) => {
-      const id = req.params.id;
-      disconnect(RED, type, id, bodyOf(req)).then(
-        (result) => json(res, 200, result),
-        (error) => fail(res, error),
-      );
-    });
-  }
+/** Test: one token request with the settings sent (client credentials, password), answered without the token. */
+function testRoute(RED: RED, type: ConfigType): Route {
+  return (req, res) => {
+    let manager: TokenManager;
+    try {
+      const built = buildFromRequest(RED, type, req.params.id, bodyOf(req));
+      if (built.grantType !== 'client_credentials' && built.grantType !== 'password') throw new TypeError('"Test" is for the client credentials and password grants; use "Authorize" for this grant');
+      manager = new TokenManager({ config: built.config, grant: built.grant });
+    } catch (error) {
+      fail(res, error);
+      return;
+    }
+    manager.getTokens().then(
+      (tokens) => json(res, 200, testResult(tokens)),
+      (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
+    );
+  };
+}
 
-  app.get(`/${CALLBACK_PATH}`, (req, res) => {
+/** What Test shows of a token set: never a token. */
+function testResult(tokens: TokenSet): Record<string, unknown> {
+  const lifetime = tokens.expiresAt !== undefined && tokens.obtainedAt !== undefined ? Math.round((tokens.expiresAt - tokens.obtainedAt) / 1000) : null;
+  const refreshExpiresIn = tokens.refreshExpiresAt !== undefined ? Math.round((tokens.refreshExpiresAt - Date.now()) / 1000) : null;
+  return { ok: true, scope: tokens.scope ?? null, expiresIn: lifetime, tokenType: tokens.tokenType, hasRefreshToken: !!tokens.refreshToken, refreshExpiresIn, clientAuthMethod: tokens.clientAuthMethod ?? null };
+}
+
+/** The authorization callback: checks state (and issuer), exchanges the code, installs the tokens, answers with a page. */
+function callbackRoute(RED: RED): Route {
+  return (req, res) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(req.query ?? {})) if (typeof v === 'string') q.set(k, v);
     const entry = pending.take(q.get('state'));
@@ -395,8 +376,7 @@ export function registerAdminRoutes(RED: RED): void {
       .exchangeCode({ code, redirectUri: request.redirectUri, codeVerifier: request.codeVerifier })
       .then(async (tokens) => {
         await installTokens(RED, owner, tokens);
-        const summary = summarise(tokens, 'valid');
-        finish('success', 'authorized', summary);
+        finish('success', 'authorized', summarise(tokens, 'valid'));
         page(res, 200, 'Authorized', `The credential is connected${tokens.scope ? ` (scopes: ${tokens.scope})` : ''}. The editor shows the result.`);
       })
       .catch((error) => {
@@ -404,5 +384,37 @@ export function registerAdminRoutes(RED: RED): void {
         finish('error', message);
         page(res, 400, 'Authorization failed', message);
       });
-  });
+  };
+}
+
+export function registerAdminRoutes(RED: RED): void {
+  const app = RED.httpAdmin;
+  if (!app || registered.has(app)) return;
+  registered.add(app);
+  const permission = (p: string): Handler => (RED.auth?.needsPermission ? RED.auth.needsPermission(p) : (_req, _res, next) => next?.());
+
+  for (const type of CONFIG_TYPES) {
+    const route = `/${ROUTE_PREFIX}/${type}/:id`;
+    app.post(`${route}/authorize`, permission(`${type}.write`), authorizeRoute(RED, type));
+    app.get(`${route}/status`, permission(`${type}.read`), (req, res) => {
+      json(res, 200, { attempt: attempts.get(req.params.id) ?? null, tokens: tokensOf(req.params.id, RED), callbackPath: adminRoot(RED) + CALLBACK_PATH });
+    });
+    app.post(`${route}/test`, permission(`${type}.write`), testRoute(RED, type));
+    if (CREDENTIALS[type].refreshToken) {
+      app.post(`${route}/seed-check`, permission(`${type}.write`), (req, res) => {
+        try {
+          json(res, 200, { sharedWith: sharingSeed(RED, type, req.params.id, bodyOf(req).credentials?.refreshToken) });
+        } catch (error) {
+          fail(res, error);
+        }
+      });
+    }
+    app.post(`${route}/disconnect`, permission(`${type}.write`), (req, res) => {
+      disconnect(RED, type, req.params.id, bodyOf(req)).then(
+        (result) => json(res, 200, result),
+        (error) => fail(res, error),
+      );
+    });
+  }
+  app.get(`/${CALLBACK_PATH}`, callbackRoute(RED));
 }
