@@ -13,7 +13,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { Redactor } from '../../lib/oauth2/redact';
 import { addCredentialSecrets } from '../shared/credential-redactor';
-import { assess, messageOf, planCheck, track, transition, type Assessment, type EventDraft, type Memory, type Outcome, type Settings } from './health';
+import { assess, messageOf, planCheck, track, transition, type Assessment, type EventDraft, type Memory, type Outcome, type Plan, type Settings, type Snapshot } from './health';
 import { isWatched, OAUTH2_CREDENTIALS, PREAUTH_CREDENTIALS, snapshotOf, type WatchedCredential } from './snapshot';
 import { runTokenCheck } from './token-check';
 
@@ -43,6 +43,68 @@ function statusDraft(assessment: Assessment): EventDraft {
 
 /** A time for the item: undefined when it is not a valid date (a huge lifetime never throws here). */
 const iso = (ms: number | undefined): string | undefined => isoDate(ms);
+
+function settingsOf(context: IPollFunctions): Settings {
+	return {
+		mode: context.getNodeParameter('check', 'whenExpired') as Settings['mode'],
+		warnDays: Math.max(0, Number(context.getNodeParameter('warnDays', 7)) || 0),
+		keepAlive: context.getNodeParameter('keepAlive', false) === true,
+		keepAliveIntervalHours: Math.max(0, Number(context.getNodeParameter('keepAliveIntervalHours', 0)) || 0),
+	};
+}
+
+interface Check {
+	memory: Memory;
+	snap: Snapshot;
+	plan: Plan;
+	outcome: Outcome;
+	/** Knows the credential's secrets as read before and after the check. */
+	redactor: Redactor;
+}
+
+/** Looks at the stored credential and, when the plan says so, makes its one token request. */
+async function checkCredential(context: IPollFunctions, type: WatchedCredential, memory: Memory, settings: Settings, fp: (value: string) => string, now: number): Promise<Check> {
+	const data = await context.getCredentials<ICredentialDataDecryptedObject>(type);
+	let snap = snapshotOf(type, data, fp);
+	memory = track(memory, snap, now);
+	const plan = planCheck(memory, snap, settings, now);
+	let outcome: Outcome = { kind: 'none' };
+	let after = data;
+	if (plan.request) {
+		const result = await runTokenCheck(context, type, plan.request, data, memory);
+		outcome = result.outcome;
+		if (result.clientAuth) memory = { ...memory, clientAuth: result.clientAuth };
+		if (outcome.kind === 'ok' && plan.request !== 'grant') {
+			// n8n saved the new token: judge what is stored now
+			after = await context.getCredentials<ICredentialDataDecryptedObject>(type);
+			snap = snapshotOf(type, after, fp);
+			memory = track(memory, snap, now);
+		}
+	}
+	return { memory, snap, plan, outcome, redactor: addCredentialSecrets(addCredentialSecrets(new Redactor(), data), after) };
+}
+
+/** The output item of an event: fixed texts, codes and dates only, redacted all the same. */
+function itemMaker(context: { redactor: Redactor; settings: Settings; now: number; plan: Plan; credential: IDataObject }): (draft: EventDraft, event?: string) => INodeExecutionData {
+	const { redactor, settings, now, plan, credential } = context;
+	return (draft, event = draft.event) => {
+		const json: IDataObject = {
+			event,
+			status: draft.status,
+			...(draft.previousStatus ? { previousStatus: draft.previousStatus } : {}),
+			reason: draft.reason,
+			message: redactor.redact(messageOf(draft, settings, now)),
+			credential: { ...credential },
+			checkedAt: iso(now),
+			tokenRequest: plan.request ?? 'none',
+			...(plan.why ? { tokenRequestReason: plan.why } : {}),
+		};
+		if (draft.error && (draft.error.code || draft.error.httpStatus)) json.error = { ...draft.error };
+		if (draft.refreshTokenExpiresAt !== undefined) json.refreshTokenExpiresAt = iso(draft.refreshTokenExpiresAt);
+		if (draft.problemSince !== undefined) json.problemSince = iso(draft.problemSince);
+		return { json };
+	};
+}
 
 export class OAuth2CredentialHealthTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -132,65 +194,20 @@ export class OAuth2CredentialHealthTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const type = this.getNodeParameter('authentication', 'deployteqOAuth2Api') as string;
 		if (!isWatched(type)) throw new NodeOperationError(this.getNode(), `Unknown credential type "${type}"`);
-		const settings: Settings = {
-			mode: this.getNodeParameter('check', 'whenExpired') as Settings['mode'],
-			warnDays: Math.max(0, Number(this.getNodeParameter('warnDays', 7)) || 0),
-			keepAlive: this.getNodeParameter('keepAlive', false) === true,
-			keepAliveIntervalHours: Math.max(0, Number(this.getNodeParameter('keepAliveIntervalHours', 0)) || 0),
-		};
-		const manual = this.getMode() === 'manual';
+		const settings = settingsOf(this);
 		const staticData = this.getWorkflowStaticData('node') as HealthStaticData;
 		const salt = staticData.salt ?? randomBytes(16).toString('hex');
 		const fp = (value: string) => createHash('sha256').update(`${salt}\u0000${value}`).digest('hex').slice(0, 16);
 		const reference = this.getNode().credentials?.[type];
 		const key = `${type}:${reference?.id ?? ''}`;
-		let memory: Memory = staticData.health?.key === key ? { ...staticData.health } : { key };
-
 		const now = Date.now();
-		const data = await this.getCredentials<ICredentialDataDecryptedObject>(type);
-		let snap = snapshotOf(type, data, fp);
-		memory = track(memory, snap, now);
-		const plan = planCheck(memory, snap, settings, now);
-		let outcome: Outcome = { kind: 'none' };
-		let redactorData = data;
-		if (plan.request) {
-			const result = await runTokenCheck(this, type as WatchedCredential, plan.request, data, memory);
-			outcome = result.outcome;
-			if (result.clientAuth) memory = { ...memory, clientAuth: result.clientAuth };
-			if (outcome.kind === 'ok' && plan.request !== 'grant') {
-				// n8n saved the new token: judge what is stored now
-				redactorData = await this.getCredentials<ICredentialDataDecryptedObject>(type);
-				snap = snapshotOf(type, redactorData, fp);
-				memory = track(memory, snap, now);
-			}
-		}
-		const assessment = assess(memory, snap, outcome, settings, now);
-		const { memory: next, events } = transition(memory, assessment, snap, plan.request, outcome, now);
-
-		const redactor = addCredentialSecrets(addCredentialSecrets(new Redactor(), data), redactorData);
-		const item = (draft: EventDraft, event: string = draft.event): INodeExecutionData => {
-			const json: IDataObject = {
-				event,
-				status: draft.status,
-				...(draft.previousStatus ? { previousStatus: draft.previousStatus } : {}),
-				reason: draft.reason,
-				// fixed texts, codes and dates only; redacted all the same
-				message: redactor.redact(messageOf(draft, settings, now)),
-				credential: { id: reference?.id ?? null, name: reference?.name ?? null, type },
-				checkedAt: iso(now),
-				tokenRequest: plan.request ?? 'none',
-				...(plan.why ? { tokenRequestReason: plan.why } : {}),
-			};
-			if (draft.error && (draft.error.code || draft.error.httpStatus)) json.error = { ...draft.error };
-			if (draft.refreshTokenExpiresAt !== undefined) json.refreshTokenExpiresAt = iso(draft.refreshTokenExpiresAt);
-			if (draft.problemSince !== undefined) json.problemSince = iso(draft.problemSince);
-			return { json };
-		};
-
-		if (manual) {
+		const check = await checkCredential(this, type, staticData.health?.key === key ? { ...staticData.health } : { key }, settings, fp, now);
+		const assessment = assess(check.memory, check.snap, check.outcome, settings, now);
+		const { memory: next, events } = transition(check.memory, assessment, check.snap, check.plan.request, check.outcome, now);
+		const item = itemMaker({ redactor: check.redactor, settings, now, plan: check.plan, credential: { id: reference?.id ?? null, name: reference?.name ?? null, type } });
+		if (this.getMode() === 'manual') {
 			// a test run ("Fetch Test Event") shows the current status and remembers nothing
-			const current = statusDraft(assessment);
-			const shown = item(current, 'status');
+			const shown = item(statusDraft(assessment), 'status');
 			if (assessment.status === 'healthy') shown.json.message = 'The credential looks healthy.';
 			return [[shown]];
 		}
