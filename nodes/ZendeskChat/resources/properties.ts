@@ -57,58 +57,70 @@ export function zendeskChatProperties(catalog: readonly ZendeskChatOperation[] =
 			default: 'chat',
 		},
 	];
-	for (const { value: resource } of resources) {
-		const ops = catalog.filter((op) => op.resource === resource);
-		const options: INodePropertyOptions[] = ops.map((op) => ({ name: op.name, value: op.operation, action: op.action, description: op.description })).sort(byName);
-		// a plain identifier as the default: n8n's source lint reads anything else as "no default"
-		const defaultOperation = defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation;
-		properties.push({
+	for (const { value: resource } of resources) properties.push(...resourceProperties(resource, catalog));
+	return properties;
+}
+
+/** A resource's operation list, each operation's fields, and Return All / Limit for its lists. */
+function resourceProperties(resource: string, catalog: readonly ZendeskChatOperation[]): INodeProperties[] {
+	const ops = catalog.filter((op) => op.resource === resource);
+	const options: INodePropertyOptions[] = ops.map((op) => ({ name: op.name, value: op.operation, action: op.action, description: op.description })).sort(byName);
+	const properties: INodeProperties[] = [
+		{
 			displayName: 'Operation',
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource] } },
 			options,
-			default: defaultOperation,
-		});
-		for (const op of ops) {
-			const show = { show: { resource: [resource], operation: [op.operation] } };
-			for (const param of op.params.filter((p) => p.required)) properties.push(field(param, show));
-			const optional = op.params.filter((p) => !p.required);
-			if (optional.length) {
-				properties.push({
-					displayName: 'Additional Fields',
-					name: 'additionalFields',
-					type: 'collection',
-					placeholder: 'Add Field',
-					default: {},
-					displayOptions: show,
-					options: optional.map((p) => field(p)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
-				});
-			}
-		}
-		const limited = ops.filter(hasLimit).map((op) => op.operation);
-		if (limited.length) {
-			properties.push(
-				{
-					displayName: 'Return All',
-					name: 'returnAll',
-					type: 'boolean',
-					default: false,
-					description: 'Whether to return all results or only up to a given limit',
-					displayOptions: { show: { resource: [resource], operation: limited } },
-				},
-				{
-					displayName: 'Limit',
-					name: 'limit',
-					type: 'number',
-					typeOptions: { minValue: 1 },
-					default: 50,
-					description: 'Max number of results to return',
-					displayOptions: { show: { resource: [resource], operation: limited, returnAll: [false] } },
-				},
-			);
-		}
-	}
+			// a plain identifier as the default: n8n's source lint reads anything else as "no default"
+			default: defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation,
+		},
+	];
+	for (const op of ops) properties.push(...operationFields(op));
+	const limited = ops.filter(hasLimit).map((op) => op.operation);
+	if (limited.length) properties.push(...limitProperties(resource, limited));
 	return properties;
+}
+
+/** An operation's required fields, and its optional ones under Additional Fields. */
+function operationFields(op: ZendeskChatOperation): INodeProperties[] {
+	const show = { show: { resource: [op.resource], operation: [op.operation] } };
+	const fields = op.params.filter((p) => p.required).map((param) => field(param, show));
+	const optional = op.params.filter((p) => !p.required);
+	if (!optional.length) return fields;
+	return [
+		...fields,
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show,
+			options: optional.map((p) => field(p)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		},
+	];
+}
+
+function limitProperties(resource: string, limited: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show: { resource: [resource], operation: limited } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { resource: [resource], operation: limited, returnAll: [false] } },
+		},
+	];
 }
