@@ -93,43 +93,81 @@ export function responseOfError(error: unknown): RawResponse | undefined {
  * - `redact` knows the credential's actual secrets and tokens, re-read after every error answer.
  */
 export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: CredentialUse, options: AuthorizedFetchOptions = {}): N8nAuthorizedFetch {
-	const retry = options.retry ?? {};
-	const statuses = retry.statuses ?? RETRY_STATUSES.notProcessed;
-	const maxRetries = retry.maxRetries ?? 3;
-	const maxDelayMs = retry.maxDelayMs ?? 60_000;
-	const baseDelayMs = retry.baseDelayMs ?? 1_000;
-	const limit = options.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES;
-	const secrets = new CredentialRedactor(context, credential.type);
-	let loaded: Promise<BodyRejectionRule | undefined> | undefined;
-	/** Bumped on every forced preAuthentication, so parallel requests force it only once. */
-	let generation = 0;
+	const client = new AuthorizedClient(context, credential, options);
+	return { fetch: (request: ApiRequest) => client.fetch(request), redact: client.secrets.redact };
+}
 
-	const load = () =>
-		(loaded ??= (async () => {
-			await secrets.refresh();
-			if (credential.oauth2) return undefined;
+/** n8n's request options for one hop: signed by n8n, errors and redirects come back, the body streamed. */
+function hopRequest(hop: Hop): IHttpRequestOptions {
+	const request: IHttpRequestOptions = {
+		url: hop.url,
+		method: hop.method as IHttpRequestMethods,
+		headers: { ...hop.headers } as IDataObject,
+		returnFullResponse: true,
+		encoding: 'stream',
+		json: false,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		timeout: API_TIMEOUT_MS,
+	};
+	if (hop.body !== undefined) request.body = typeof hop.body === 'string' ? hop.body : Buffer.from(hop.body);
+	return request;
+}
+
+class AuthorizedClient {
+	readonly secrets: CredentialRedactor;
+
+	private readonly retry: { statuses: readonly number[]; maxRetries: number; maxDelayMs: number; baseDelayMs: number };
+
+	private readonly limit: number;
+
+	private readonly signing: IAdditionalCredentialOptions | undefined;
+
+	private loaded: Promise<BodyRejectionRule | undefined> | undefined;
+
+	/** Bumped on every forced preAuthentication, so parallel requests force it only once. */
+	private generation = 0;
+
+	constructor(
+		private readonly context: IAllExecuteFunctions,
+		private readonly credential: CredentialUse,
+		options: AuthorizedFetchOptions,
+	) {
+		const retry = options.retry ?? {};
+		this.retry = { statuses: retry.statuses ?? RETRY_STATUSES.notProcessed, maxRetries: retry.maxRetries ?? 3, maxDelayMs: retry.maxDelayMs ?? 60_000, baseDelayMs: retry.baseDelayMs ?? 1_000 };
+		this.limit = options.maxResponseBytes ?? DEFAULT_API_RESPONSE_MAX_BYTES;
+		this.secrets = new CredentialRedactor(context, credential.type);
+		this.signing = credential.oauth2 ? { oauth2: { tokenType: 'Bearer' } } : undefined;
+	}
+
+	/** The engine's retry loop (after Retry-After, bounded), with n8n's helpers as the transport. */
+	fetch(request: ApiRequest): Promise<TransportResponse> {
+		const { statuses, maxRetries, maxDelayMs, baseDelayMs } = this.retry;
+		return sendWithRetry(
+			{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
+			{ transport: this.attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: request.retryStatuses ?? statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: this.secrets.redactor },
+		);
+	}
+
+	/** Each attempt of the retry loop: one request with its redirects and the body rule. */
+	private readonly attempt: Transport = (request) => this.sendWithBodyRule({ url: request.url, method: request.method, headers: request.headers, body: request.body });
+
+	/** The credential's "token rejected" body rule (engine credentials only), read once. */
+	private rule(): Promise<BodyRejectionRule | undefined> {
+		return (this.loaded ??= (async () => {
+			await this.secrets.refresh();
+			if (this.credential.oauth2) return undefined;
 			try {
-				return tokenRejectedRule(await context.getCredentials<ICredentialDataDecryptedObject>(credential.type));
+				return tokenRejectedRule(await this.context.getCredentials<ICredentialDataDecryptedObject>(this.credential.type));
 			} catch {
 				return undefined;
 			}
 		})());
+	}
 
 	/** One hop: n8n signs and sends it; the answer (2xx or not) comes back with its body read, capped. */
-	const sendHop = async (hop: Hop, additional: IAdditionalCredentialOptions | undefined): Promise<TransportResponse> => {
-		const request: IHttpRequestOptions = {
-			url: hop.url,
-			method: hop.method as IHttpRequestMethods,
-			headers: { ...hop.headers } as IDataObject,
-			returnFullResponse: true,
-			encoding: 'stream',
-			json: false,
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: API_TIMEOUT_MS,
-		};
-		if (hop.body !== undefined) request.body = typeof hop.body === 'string' ? hop.body : Buffer.from(hop.body);
-		const raw: RawResponse = await context.helpers.httpRequestWithAuthentication.call(context, credential.type, request, additional).then(
+	private async sendHop(hop: Hop, additional: IAdditionalCredentialOptions | undefined): Promise<TransportResponse> {
+		const raw: RawResponse = await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.credential.type, hopRequest(hop), additional).then(
 			(full: IN8nHttpFullResponse) => ({ status: full.statusCode, headers: normaliseHeaders(full.headers), data: full.body }),
 			// HTTP errors (n8n throws for every non-2xx, redirects included) become answers; others stay errors
 			async (error: unknown) => responseOfError(error) ?? (await Promise.reject(asTimeout(error, API_TIMEOUT_MS))),
@@ -138,57 +176,43 @@ export function n8nAuthorizedFetch(context: IAllExecuteFunctions, credential: Cr
 			discardBody(raw.data);
 			return { status: raw.status, headers: raw.headers, body: Buffer.alloc(0) };
 		}
-		const body = await readBodyCapped(raw.data, raw.headers, limit, { url: hop.url, status: raw.status, redactor: secrets.redactor });
+		const body = await readBodyCapped(raw.data, raw.headers, this.limit, { url: hop.url, status: raw.status, redactor: this.secrets.redactor });
 		return { status: raw.status, headers: raw.headers, body };
-	};
+	}
 
 	/** A request with its same-origin redirects. */
-	const signing: IAdditionalCredentialOptions | undefined = credential.oauth2 ? { oauth2: { tokenType: 'Bearer' } } : undefined;
-	const send = async (request: ApiRequest, forced?: IAdditionalCredentialOptions): Promise<TransportResponse> => {
+	private async send(request: ApiRequest, forced?: IAdditionalCredentialOptions): Promise<TransportResponse> {
 		let hop: Hop = { url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body };
 		for (let redirects = 0; ; redirects++) {
-			const response = await sendHop(hop, (redirects === 0 ? forced : undefined) ?? signing);
-			const next = nextHop(hop, response.status, response.headers.location, redirects, secrets.redactor);
+			const response = await this.sendHop(hop, (redirects === 0 ? forced : undefined) ?? this.signing);
+			const next = nextHop(hop, response.status, response.headers.location, redirects, this.secrets.redactor);
 			if (!next) return response;
 			hop = next;
 		}
-	};
+	}
 
 	/** Credentials with the expirable token emptied: n8n runs preAuthentication first and saves the result. */
-	const forcingPreAuthentication = async (): Promise<IAdditionalCredentialOptions> => {
-		const data = { ...(await context.getCredentials<ICredentialDataDecryptedObject>(credential.type)), [EXPIRABLE_PROPERTY]: '' };
-		const ref = context.getNode().credentials?.[credential.type];
-		return { credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: credential.type, data } };
-	};
+	private async forcingPreAuthentication(): Promise<IAdditionalCredentialOptions> {
+		const data = { ...(await this.context.getCredentials<ICredentialDataDecryptedObject>(this.credential.type)), [EXPIRABLE_PROPERTY]: '' };
+		const ref = this.context.getNode().credentials?.[this.credential.type];
+		return { credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: this.credential.type, data } };
+	}
 
 	/** Sends, and when the answer matches the credential's body rule, once more with a new token. */
-	const sendWithBodyRule = async (request: ApiRequest): Promise<TransportResponse> => {
-		const rule = await load();
-		const seen = generation;
-		const response = await send(request);
-		if (response.status >= 400) await secrets.refresh();
+	private async sendWithBodyRule(request: ApiRequest): Promise<TransportResponse> {
+		const rule = await this.rule();
+		const seen = this.generation;
+		const response = await this.send(request);
+		if (response.status >= 400) await this.secrets.refresh();
 		if (!rule || !bodyRuleMatches(rule, response)) return response;
 		// only the first request whose answer matched forces a new token; the others send again with it
 		let additional: IAdditionalCredentialOptions | undefined;
-		if (generation === seen) {
-			generation++;
-			additional = await forcingPreAuthentication();
+		if (this.generation === seen) {
+			this.generation++;
+			additional = await this.forcingPreAuthentication();
 		}
-		const again = await send(request, additional);
-		await secrets.refresh();
+		const again = await this.send(request, additional);
+		await this.secrets.refresh();
 		return again;
-	};
-
-	/** Each attempt of the engine's retry loop: one request with its redirects and the body rule. */
-	const attempt: Transport = (request) => sendWithBodyRule({ url: request.url, method: request.method, headers: request.headers, body: request.body });
-
-	return {
-		// the engine's retry loop (after Retry-After, bounded), with n8n's helpers as the transport
-		fetch: (request: ApiRequest) =>
-			sendWithRetry(
-				{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
-				{ transport: attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: request.retryStatuses ?? statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: secrets.redactor },
-			),
-		redact: secrets.redact,
-	};
+	}
 }
