@@ -21,6 +21,8 @@ const tier = (name) => ({ ...shared, displayName: name, roots: [`<rootDir>/test/
 
 module.exports = {
   testTimeout: 30000,
+  // tier by tier, e2e last: its tools are fetched meanwhile on a fresh machine
+  testSequencer: '<rootDir>/test/support/tier-sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [tier('unit'), tier('integration'), tier('node-red'), tier('e2e')],
 };

@@ -8,6 +8,7 @@ fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo -n"; fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null 2>&1 || true
-$SUDO apt-get install -y -qq chromium >/dev/null
+# another apt-get (scripts/prefetch-tools.js, the services) may hold the lock: wait for it
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1 || true
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
 test -x /usr/bin/chromium
