@@ -37,7 +37,7 @@ function run() {
 if (process.argv.includes('--background')) {
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const log = fs.openSync(path.join(cacheRoot(), 'prefetch.log'), 'a');
-  const child = spawn(process.execPath, [__filename], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'prefetch-tools.js')], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   console.log(`prefetching test tools in the background (log: ${path.join(cacheRoot(), 'prefetch.log')})`);
 } else {
