@@ -1,11 +1,11 @@
 // Issue #8 item 18: one decision, for both hosts, on whether a refused refresh token may be sent again.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { OAuth2ConfigError, OAuth2Error, OAuth2ProtocolError, OAuth2ResponseError, OAuth2TransportError } from '../../lib/oauth2/errors';
 import { classifyError, classifyFailure, GRANT, refreshTokenRefused, RETRY_STATUSES, tokenRetryStatuses, type FailureClass } from '../../lib/oauth2/failure';
 import { normaliseTokenResponse } from '../../lib/oauth2/token-response';
 import { classifyEngineError, classifyN8nError } from '../../nodes/OAuth2CredentialHealthTrigger/token-check';
+import { filesContaining } from '../support/source-files';
 
 const protocol = (code: string, status: number) => new OAuth2ProtocolError({ code, status, phase: 'refresh' });
 
@@ -173,18 +173,7 @@ describe('issue #16: one failure taxonomy, code × status × grant', () => {
   });
 
   it('every retry status list outside the taxonomy comes from it (no literal lists of statuses)', () => {
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/\.(ts|js)$/.test(entry.name) && !path.endsWith(join('oauth2', 'failure.ts'))) {
-          const text = readFileSync(path, 'utf8');
-          if (/\[\s*(408|425|429|50\d)\s*,\s*(408|425|429|50\d)/.test(text)) offenders.push(path);
-        }
-      }
-    };
-    for (const dir of ['lib', 'nodes', 'credentials', 'node-red']) walk(join(__dirname, '..', '..', dir));
-    expect(offenders).toEqual([]);
+    const lists = filesContaining(/\[\s*(408|425|429|50\d)\s*,\s*(408|425|429|50\d)/, /\.(ts|js)$/);
+    expect(lists.filter((file) => file !== join('lib', 'oauth2', 'failure.ts'))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { N8N_CREDENTIALS, N8N_NODES, NODE_RED_CONFIG_TYPES, NODE_RED_TYPES, PROV
 import { CONFIG_TYPES, CREDENTIALS } from '../../node-red/common/builders';
 import { OAuth2CredentialHealthTrigger } from '../../nodes/OAuth2CredentialHealthTrigger/OAuth2CredentialHealthTrigger.node';
 import { OAUTH2_CREDENTIALS, PREAUTH_CREDENTIALS } from '../../nodes/OAuth2CredentialHealthTrigger/snapshot';
+import { filesContaining } from '../support/source-files';
 
 const ROOT = path.join(__dirname, '..', '..');
 const manifest = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', name, 'package.json'), 'utf8'));
@@ -54,16 +55,8 @@ describe('the provider registry is the one list', () => {
     const quoted = `['"](?:${ids.map((id) => id.replace(/[-]/g, '\\-')).join('|')})['"]`;
     // an array literal (no nested brackets) that names two of them
     const list = new RegExp(`\\[[^\\[\\]]*?${quoted}[^\\[\\]]*?${quoted}[^\\[\\]]*?\\]`);
-    const allowed = new Set([path.join('lib', 'providers', 'registry.ts'), path.join('nodes', 'OAuth2CredentialHealthTrigger', 'OAuth2CredentialHealthTrigger.node.ts')]);
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-        const rel = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(rel);
-        else if (/\.(ts|js|html)$/.test(entry.name) && !allowed.has(rel) && rel !== path.join('resources', 'oauth2-descriptions.js') && list.test(fs.readFileSync(path.join(ROOT, rel), 'utf8'))) offenders.push(rel);
-      }
-    };
-    for (const dir of ['lib', 'nodes', 'credentials', 'node-red', 'resources']) walk(dir);
+    const allowed = new Set([path.join('lib', 'providers', 'registry.ts'), path.join('nodes', 'OAuth2CredentialHealthTrigger', 'OAuth2CredentialHealthTrigger.node.ts'), path.join('resources', 'oauth2-descriptions.js')]);
+    const offenders = filesContaining(list, /\.(ts|js|html)$/, ['lib', 'nodes', 'credentials', 'node-red', 'resources']).filter((file) => !allowed.has(file));
     expect(offenders).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 // Issue #16 item 2 (Zendesk Chat): one mapper from a credential's flat settings to the engine
 // configuration, called by n8n's preAuthentication, the n8n health trigger, the n8n node's API base
 // URL and the Node-RED config node. The same account typed in either host gives the same configuration.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
@@ -9,6 +8,7 @@ import { buildZendeskChat } from '../../node-red/common/builders';
 import { engineSetup } from '../../nodes/OAuth2CredentialHealthTrigger/token-check';
 import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
 import { zendeskChatApiBaseUrlOf, zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
+import { filesContaining } from '../support/source-files';
 
 const n8nData = { subdomain: ' Acme ', host: 'current', baseUrl: '', clientId: 'cid', clientSecret: 's3cr+t', username: 'agent@acme.test', password: 'pw', requestedScopes: ['read', 'chat'] };
 const nodeRedSettings = { subdomain: 'acme', host: 'current', baseUrl: '', clientId: 'cid', grantType: 'password', scopes: 'read chat' };
@@ -37,18 +37,7 @@ describe('Zendesk Chat: one mapper for both hosts', () => {
   });
 
   it('the Zendesk Chat mapping and default scope are written nowhere else', () => {
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/\.ts$/.test(entry.name) && !path.includes(join('providers', 'zendesk-chat'))) {
-          const text = readFileSync(path, 'utf8');
-          if (/zendeskChatOAuth2Config\(|zendeskChatEndpoints\(|\?\? \['read'\]/.test(text)) offenders.push(path);
-        }
-      }
-    };
-    for (const dir of ['lib', 'nodes', 'credentials', 'node-red']) walk(join(__dirname, '..', '..', dir));
-    expect(offenders).toEqual([]);
+    const copies = filesContaining(/zendeskChatOAuth2Config\(|zendeskChatEndpoints\(|\?\? \['read'\]/, /\.ts$/);
+    expect(copies.filter((file) => !file.startsWith(join('lib', 'providers', 'zendesk-chat')))).toEqual([]);
   });
 });
