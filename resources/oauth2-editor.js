@@ -1,12 +1,13 @@
 /* global window, $, RED */
-(function () {
+'use strict';
+// strict: the functions below are scoped to the block, so nothing but OAuth2ConnectorsEditor becomes global
+if (!window.OAuth2ConnectorsEditor) {
   // Editor helpers shared by the OAuth2 connector config nodes. Node-RED serves this package's
   // resources/ folder at <httpAdminRoot>/resources/node-red-contrib-oauth2-connectors/; each config node's
   // .html loads this file with a relative <script src>, which the editor fetches before it runs
   // that .html's registerType (so it is there for oneditprepare). Loaded once per config node
   // type, so it defines its global only once. Secrets typed in the dialog travel only in the body
   // of authenticated admin calls; the editor never receives secrets or tokens back.
-  if (window.OAuth2ConnectorsEditor) return;
   var PREFIX = 'oauth2-connectors/';
 
   function callbackUrl() {
@@ -184,6 +185,40 @@
     });
   }
 
+  /** Authorize: the admin route makes the authorization request; its URL opens in a new window, then the status is polled. */
+  function authorize(type, id, box) {
+    var body = collect(type);
+    body.redirectUri = callbackUrl();
+    show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Starting…');
+    post(route(type, id, 'authorize'), body)
+      .done(function (data) {
+        var target = safeHttpUrl(data && data.authorizeUrl);
+        if (!target) {
+          show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> The authorization URL is not an http(s) URL; it was not opened.');
+          return;
+        }
+        var w = window.open(target, '_blank');
+        if (w) { try { w.opener = null; } catch { /* ignore */ } }
+        else show(box, 'pending', 'Open <a target="_blank" rel="noopener noreferrer" href="' + RED.utils.sanitize(target) + '">the provider\'s page</a> to continue.');
+        poll(type, id, box, Date.now());
+      })
+      .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
+  }
+
+  /** Test: one token request with the dialog's settings; the answer (never a token) in the status box. */
+  function test(type, id, box) {
+    show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Requesting a token…');
+    post(route(type, id, 'test'), collect(type))
+      .done(function (data) {
+        show(box, 'tested', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Token received' +
+          '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(data.scope || '(not reported)') + '</span>' +
+          '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s') +
+          (data.hasRefreshToken ? '<br>Refresh token: yes' + (data.refreshExpiresIn ? ', lifetime <span class="oauth2-refresh-expiry">' + RED.utils.sanitize(String(data.refreshExpiresIn)) + ' s</span>' : '') : '') +
+          authLine(data.clientAuthMethod));
+      })
+      .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
+  }
+
   /** Wires the Redirect URI field, the Authorize and Test buttons and the status box of a dialog. */
   function setup(node, type, options) {
     var box = $('#node-config-oauth2-status');
@@ -200,25 +235,7 @@
     $('#node-config-input-grantType').on('change', toggle);
     toggle();
     refresh(type, node.id, box);
-    $('#node-config-oauth2-authorize').on('click', function (e) {
-      e.preventDefault();
-      var body = collect(type);
-      body.redirectUri = callbackUrl();
-      show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Starting…');
-      post(route(type, node.id, 'authorize'), body)
-        .done(function (data) {
-          var target = safeHttpUrl(data && data.authorizeUrl);
-          if (!target) {
-            show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> The authorization URL is not an http(s) URL; it was not opened.');
-            return;
-          }
-          var w = window.open(target, '_blank');
-          if (w) { try { w.opener = null; } catch { /* ignore */ } }
-          else show(box, 'pending', 'Open <a target="_blank" rel="noopener noreferrer" href="' + RED.utils.sanitize(target) + '">the provider\'s page</a> to continue.');
-          poll(type, node.id, box, Date.now());
-        })
-        .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
-    });
+    $('#node-config-oauth2-authorize').on('click', function (e) { e.preventDefault(); authorize(type, node.id, box); });
     lifecycleRows(node);
     seedCheck(node, type);
     $('#node-config-oauth2-disconnect').hide().on('click', function (e) {
@@ -233,19 +250,7 @@
         ],
       });
     });
-    $('#node-config-oauth2-test').on('click', function (e) {
-      e.preventDefault();
-      show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Requesting a token…');
-      post(route(type, node.id, 'test'), collect(type))
-        .done(function (data) {
-          show(box, 'tested', '<i class="fa fa-check-circle" style="color:#2e7d32"></i> Token received' +
-            '<br>Scopes: <span class="oauth2-scopes">' + RED.utils.sanitize(data.scope || '(not reported)') + '</span>' +
-            '<br>Lifetime: ' + (data.expiresIn === null ? 'not reported' : RED.utils.sanitize(String(data.expiresIn)) + ' s') +
-            (data.hasRefreshToken ? '<br>Refresh token: yes' + (data.refreshExpiresIn ? ', lifetime <span class="oauth2-refresh-expiry">' + RED.utils.sanitize(String(data.refreshExpiresIn)) + ' s</span>' : '') : '') +
-            authLine(data.clientAuthMethod));
-        })
-        .fail(function (xhr) { show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
-    });
+    $('#node-config-oauth2-test').on('click', function (e) { e.preventDefault(); test(type, node.id, box); });
   }
 
   /** Fills a <select> from a description's choices ({value, label, description}) and selects `current`. */
@@ -269,4 +274,4 @@
   }
 
   window.OAuth2ConnectorsEditor = { setup: setup, lifecycleDefaults: lifecycleDefaults, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList };
-})();
+}
