@@ -65,6 +65,8 @@ export function zendeskChatProperties(catalog: readonly ZendeskChatOperation[] =
 function resourceProperties(resource: string, catalog: readonly ZendeskChatOperation[]): INodeProperties[] {
 	const ops = catalog.filter((op) => op.resource === resource);
 	const options: INodePropertyOptions[] = ops.map((op) => ({ name: op.name, value: op.operation, action: op.action, description: op.description })).sort(byName);
+	// a plain identifier as the default: n8n's source lint reads anything else as "no default"
+	const defaultOperation = defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation;
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Operation',
@@ -73,8 +75,7 @@ function resourceProperties(resource: string, catalog: readonly ZendeskChatOpera
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource] } },
 			options,
-			// a plain identifier as the default: n8n's source lint reads anything else as "no default"
-			default: defaultZendeskChatOperation(resource, catalog) ?? ops[0].operation,
+			default: defaultOperation,
 		},
 	];
 	for (const op of ops) properties.push(...operationFields(op));

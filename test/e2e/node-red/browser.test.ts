@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_RED_CONFIG_TYPES } from '../../../lib/providers/registry';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { startEditorBrowser, type Any, type EditorBrowser } from '../../node-red/support/editor-browser';
 
@@ -252,28 +253,37 @@ test('editor: a refresh token another config node holds is named in a warning, n
 
 test("editor: the health node's Watch list offers every config type of the provider registry, and nothing else (issue #16 item 4)", async () => {
   const page = await openEditor('oauth2-health');
-  const options = await page.evaluate(() => {
+  const seen = (await page.evaluate(() => {
     const RED = (window as Any).RED;
     RED.view.importNodes(
       [
         { id: 'c0000000000000e1', type: 'deployteq-oauth2', name: 'D config', clientId: 'd' },
         { id: 'c0000000000000e2', type: 'zendesk-chat-oauth2', name: 'Z config', clientId: 'z', subdomain: 'acme' },
         { id: 'c0000000000000e3', type: 'oauth2-client', name: 'G config', clientId: 'g', tokenUrl: 'https://example.test/token' },
+        { id: 'c0000000000000e6', type: 'tls-config', name: 'not ours' },
         { id: 'b0000000000000e4', type: 'oauth2-health', name: 'Health', x: 240, y: 420, wires: [] },
-        { id: 'b0000000000000e5', type: 'inject', name: 'not a config', x: 240, y: 480, wires: [] },
       ],
       { generateIds: false },
     );
+    const configs: Array<[string, string]> = [];
+    RED.nodes.eachConfig((c: Any) => {
+      configs.push([c.id, c.type]);
+    });
     RED.editor.edit(RED.nodes.node('b0000000000000e4'));
     return new Promise((resolve) => {
       const read = () => {
-        const list = Array.from(document.querySelectorAll('#node-input-configNode option')).map((o) => (o as HTMLOptionElement).value);
-        if (list.length) resolve(list);
+        const options = Array.from(document.querySelectorAll('#node-input-configNode option')).map((o) => (o as HTMLOptionElement).value);
+        if (options.length) resolve({ options, configs });
         else setTimeout(read, 50);
       };
       read();
     });
-  });
-  expect(options).toEqual(['', 'c0000000000000e1', 'c0000000000000e2', 'c0000000000000e3']);
+  })) as { options: string[]; configs: Array<[string, string]> };
+  const ours: readonly string[] = NODE_RED_CONFIG_TYPES;
+  // every config node of a registry type (also one deployed by an earlier test), the "all" choice, nothing else
+  expect(seen.options).toEqual(['', ...seen.configs.filter(([, type]) => ours.includes(type)).map(([id]) => id)]);
+  expect(seen.options).toEqual(expect.arrayContaining(['c0000000000000e1', 'c0000000000000e2', 'c0000000000000e3']));
+  expect(seen.options).not.toContain('c0000000000000e6');
+  expect(seen.configs.map(([id]) => id)).toContain('c0000000000000e6');
   await page.click('#node-dialog-cancel');
 });
