@@ -2,7 +2,9 @@
 // One Zendesk Chat incremental export, measured in its own process so peak RSS is the client's.
 // argv: mode ('ours' | 'raw'), sandbox URL, page size, optional limiter "limit/windowMs".
 // Prints { ms, chats, pages, maxRssMiB }.
-const { TokenManager, ZendeskChatApi, SlidingWindowLimiter, zendeskChatOAuth2Config } = require('../dist/lib');
+const { TokenManager, ZendeskChatApi, SlidingWindowLimiter, zendeskChatOAuth2Config, installNodeHost } = require('../dist/lib');
+
+installNodeHost();
 
 async function main() {
   const [mode, url, pageSizeArg, limiterArg] = process.argv.slice(2);

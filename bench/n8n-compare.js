@@ -12,7 +12,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Redactor } = require('../dist/lib');
+const { Redactor, installNodeHost } = require('../dist/lib');
+
+installNodeHost();
 const { DEFAULT_CLIENTS } = require('../dist/sandbox');
 const { startSandboxChild, timed, verifyDeliveries } = require('./harness');
 const n8nScript = require('../scripts/n8n');

@@ -5,7 +5,9 @@
 // token once from the sandbox's token endpoint and never prints it.
 // argv: sandbox URL. IPC: { type: 'run', n, concurrency, webhookUrl } → { type: 'done', ms, errors }.
 // Exits when the parent disconnects or after an hour.
-const { TokenManager, deployteqOAuth2Config } = require('../dist/lib');
+const { TokenManager, deployteqOAuth2Config, installNodeHost } = require('../dist/lib');
+
+installNodeHost();
 const { DEFAULT_CLIENTS } = require('../dist/sandbox');
 const { pool, timed } = require('./harness');
 

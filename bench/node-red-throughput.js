@@ -15,7 +15,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { fork } = require('node:child_process');
-const { TokenManager, deployteqOAuth2Config } = require('../dist/lib');
+const { TokenManager, deployteqOAuth2Config, installNodeHost } = require('../dist/lib');
+
+installNodeHost();
 const { DEFAULT_CLIENTS } = require('../dist/sandbox');
 const { startSandboxChild, timed, verifyDeliveries } = require('./harness');
 const { NODE_RED_PACKAGE, ensureStaged } = require('../scripts/packages');

@@ -10,7 +10,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const http = require('node:http');
 const path = require('node:path');
-const { TokenManager, deployteqOAuth2Config, triggerDeployteqWebhook } = require('../dist/lib');
+const { TokenManager, deployteqOAuth2Config, triggerDeployteqWebhook, installNodeHost } = require('../dist/lib');
+
+installNodeHost();
 const { startSandboxChild, runJsonChild, pool, timed, median } = require('./harness');
 const { benchNodeRed } = require('./node-red-throughput');
 const { benchN8n } = require('./n8n-compare');

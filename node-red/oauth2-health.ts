@@ -1,4 +1,3 @@
-import '../lib/hosts/node';
 import { durationText, isoDate } from '../lib/oauth2/time';
 import { allConnections, type Connection } from './common/connection';
 import { onHealth, type HealthEvent } from './common/health';

@@ -2,6 +2,7 @@ import { ZendeskChatApi, type ZendeskChatValues } from '../lib/providers/zendesk
 import { findZendeskChatOperation, ZENDESK_CHAT_CATALOG, type ZendeskChatOperation, type ZendeskChatParam } from '../lib/providers/zendesk-chat/catalog';
 import { ProviderApiError } from '../lib/providers/http-json';
 import type { SlidingWindowLimiter } from '../lib/providers/rate-limiter';
+import { NODE_HOST } from '../lib/hosts/node';
 import { zendeskChatLimiter } from '../lib/providers/zendesk-chat/limiter';
 import { handleInput } from './common/action';
 import { connectionOf } from './common/config-node';
@@ -14,7 +15,7 @@ const limiters = new WeakMap<object, SlidingWindowLimiter>();
 function limiterOf(connection: object): SlidingWindowLimiter {
   let limiter = limiters.get(connection);
   if (!limiter) {
-    limiter = zendeskChatLimiter();
+    limiter = zendeskChatLimiter(NODE_HOST);
     limiters.set(connection, limiter);
   }
   return limiter;

@@ -5,6 +5,7 @@ import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
+import { N8N_HOST } from './n8n-host';
 import { n8nTransport } from './n8n-transport';
 import { sharedGrant } from './single-flight';
 
@@ -40,6 +41,7 @@ async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, g
 	const ctx: TokenRequestContext = {
 		config,
 		transport: n8nTransport(helper),
+		host: N8N_HOST,
 		redactor,
 		clientAuth: { learned: options.learnedClientAuth },
 	};

@@ -2,7 +2,6 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestMethods, IHttpRequest
 
 import { declaredTooLarge, readCapped, ResponseTooLarge, TOKEN_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { Transport, TransportRequest, TransportResponse } from '../../lib/oauth2/types';
-import './n8n-host';
 
 /** Lower-cases header names and joins repeated values, as the engine expects. */
 export function normaliseHeaders(headers: unknown): Record<string, string> {

@@ -6,6 +6,7 @@
  */
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { OAuth2Error } from './errors';
+import type { EngineHost } from './host';
 import { sendWithRetry } from './transport';
 import type { OAuth2Config, Transport } from './types';
 import { checkEndpointUrl, safeUrl } from './urls';
@@ -85,13 +86,13 @@ function describe(error: unknown): string {
   return 'the request failed';
 }
 
-async function lookAt(url: string, config: OAuth2Config, transport: Transport): Promise<MetadataLookup> {
+async function lookAt(url: string, config: OAuth2Config, transport: Transport, host?: EngineHost): Promise<MetadataLookup> {
   checkEndpointUrl(url, 'The metadata URL', { allowHttpHosts: config.allowHttpHosts });
   let response;
   try {
     response = await sendWithRetry(
       { url, method: 'GET', headers: { accept: 'application/json' }, maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-      { transport, timeoutMs: Math.min(config.timeoutMs ?? 30_000, 10_000), retry: { maxRetries: 0, maxDelayMs: 0, baseDelayMs: 0 }, retryStatuses: [], phase: 'token' },
+      { transport, timeoutMs: Math.min(config.timeoutMs ?? 30_000, 10_000), retry: { maxRetries: 0, maxDelayMs: 0, baseDelayMs: 0 }, retryStatuses: [], phase: 'token', host },
     );
   } catch (error) {
     return { kind: 'unreachable', url, reason: describe(error) };
@@ -124,12 +125,12 @@ async function lookAt(url: string, config: OAuth2Config, transport: Transport): 
  * Looks at each metadata location in turn; the first usable document wins. Without one, a refused
  * issuer is reported before an unreachable place, and that before "none".
  */
-export async function lookUpMetadata(config: OAuth2Config, transport: Transport): Promise<MetadataLookup> {
+export async function lookUpMetadata(config: OAuth2Config, transport: Transport, host?: EngineHost): Promise<MetadataLookup> {
   const misses: MetadataLookup[] = [];
   for (const url of metadataUrls(config)) {
     let result: MetadataLookup;
     try {
-      result = await lookAt(url, config, transport);
+      result = await lookAt(url, config, transport, host);
     } catch {
       result = { kind: 'none' }; // a URL the policy refuses is not looked at
     }
@@ -140,7 +141,7 @@ export async function lookUpMetadata(config: OAuth2Config, transport: Transport)
 }
 
 /** The usable metadata of `config`'s server; undefined when there is none (best effort, never throws). */
-export async function discoverMetadata(config: OAuth2Config, transport: Transport): Promise<ServerMetadata | undefined> {
-  const result = await lookUpMetadata(config, transport);
+export async function discoverMetadata(config: OAuth2Config, transport: Transport, host?: EngineHost): Promise<ServerMetadata | undefined> {
+  const result = await lookUpMetadata(config, transport, host);
   return result.kind === 'found' ? result.metadata : undefined;
 }

@@ -40,7 +40,7 @@ type EndpointLookup = { endpoint: string } | Pick<RevocationResult, 'skipped' | 
  */
 export async function revocationEndpoint(ctx: TokenRequestContext): Promise<EndpointLookup> {
   if (ctx.config.revocationUrl) return { endpoint: ctx.config.revocationUrl };
-  const lookup = await lookUpMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport));
+  const lookup = await lookUpMetadata({ ...ctx.config, discovery: ctx.config.discovery ?? true }, transportOf(ctx.transport, ctx.host), ctx.host);
   if (lookup.kind === 'unreachable') {
     return { skipped: 'metadata_unreachable', error: new OAuth2ResponseError({ code: 'metadata_unreachable', phase: 'token', description: `the server's metadata (${safeUrl(lookup.url)}) could not be read (${lookup.reason}), so its revocation endpoint is unknown` }, ctx.redactor) };
   }
@@ -102,7 +102,7 @@ async function revokeOne(ctx: TokenRequestContext, endpoint: string, token: stri
   ctx.redactor?.add(token);
   const response = await sendWithRetry(
     { url: endpoint, method: 'POST', headers, body: new URLSearchParams(params).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-    { transport: transportOf(ctx.transport), timeoutMs: config.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 5_000, baseDelayMs: 500 }, retryStatuses: RETRY_STATUSES.notProcessed, phase: 'token', redactor: ctx.redactor, signal: ctx.signal, sleep: ctx.sleep },
+    { transport: transportOf(ctx.transport, ctx.host), host: ctx.host, timeoutMs: config.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 5_000, baseDelayMs: 500 }, retryStatuses: RETRY_STATUSES.notProcessed, phase: 'token', redactor: ctx.redactor, signal: ctx.signal, sleep: ctx.sleep },
   );
   if (response.status === 200) return;
   const parsed = parseTokenBody(response);

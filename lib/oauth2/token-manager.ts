@@ -8,7 +8,7 @@ import { Redactor } from './redact';
 import { refreshTokenRefused, RETRY_STATUSES } from './failure';
 import { lowerKeys, type BeforeTokenRequestHook, type ClientAuthState, type TokenRequestContext } from './token-request';
 import { getPath } from './token-response';
-import { transportOf, within } from './host';
+import { transportOf, within, type EngineHost } from './host';
 import { resolveRetry, sendWithRetry, type SendOptions } from './transport';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
@@ -79,6 +79,8 @@ export interface TokenManagerOptions {
   tokens?: TokenSet;
   hooks?: TokenManagerHooks;
   transport?: Transport;
+  /** The engine's host (timers, waits, default transport): the face passes its own; default the installed one. */
+  host?: EngineHost;
   /** Refresh this long before expiry (capped at half the token's lifetime). Default 60 s. */
   refreshSkewMs?: number;
   reactive?: ReactiveRefreshOptions;
@@ -223,7 +225,7 @@ export class TokenManager {
    */
   async idle(timeoutMs: number): Promise<boolean> {
     const inflight = this.inflight;
-    return inflight ? within(inflight, timeoutMs) : true;
+    return inflight ? within(inflight, timeoutMs, this.options.host) : true;
   }
 
   /** Exchanges an authorization code and installs the tokens. */
@@ -343,7 +345,7 @@ export class TokenManager {
    * up each time: a host may install its default after this manager was made), so they are kept.
    */
   private apiOptions(signal: AbortSignal | undefined): SendOptions {
-    const transport = transportOf(this.options.transport);
+    const transport = transportOf(this.options.transport, this.options.host);
     let options = this.apiSendOptions;
     if (!options || options.transport !== transport) {
       const { config } = this.options;
@@ -355,6 +357,7 @@ export class TokenManager {
         phase: 'api',
         redactor: this.redactor,
         sleep: this.options.sleep,
+        host: this.options.host,
       };
     }
     return signal ? { ...options, signal } : options;
@@ -557,6 +560,7 @@ export class TokenManager {
       redactor: this.redactor,
       beforeTokenRequest: this.options.hooks?.beforeTokenRequest,
       sleep: this.options.sleep,
+      host: this.options.host,
       now: this.now,
     };
   }

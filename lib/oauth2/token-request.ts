@@ -6,7 +6,7 @@ import { isRepeatableGrant, tokenRetryStatuses } from './failure';
 import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
-import { transportOf } from './host';
+import { transportOf, type EngineHost } from './host';
 import { resolveRetry, sendWithRetry } from './transport';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
@@ -39,6 +39,8 @@ export interface TokenRequestContext {
   beforeTokenRequest?: BeforeTokenRequestHook;
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
+  /** Timers, waits and the default transport; default the installed host. */
+  host?: EngineHost;
   now?: () => number;
   /** State of `auto` client authentication; without it each request searches again. */
   clientAuth?: ClientAuthState;
@@ -60,7 +62,7 @@ async function candidates(ctx: TokenRequestContext, transport: Transport): Promi
   const auto = (client.method ?? 'auto') === 'auto';
   if (auto && !state.learned && !state.discovered && client.clientSecret && !client.privateKey) {
     state.discovered = true;
-    state.serverMethods = (await discoverMetadata(ctx.config, transport))?.tokenEndpointAuthMethods;
+    state.serverMethods = (await discoverMetadata(ctx.config, transport, ctx.host))?.tokenEndpointAuthMethods;
   }
   const list = clientAuthCandidates(client, state.serverMethods);
   if (auto && state.learned && list.includes(state.learned)) return [state.learned, ...list.filter((m) => m !== state.learned)];
@@ -82,7 +84,7 @@ export async function requestToken(
   const refresh = grantType === 'refresh_token';
   const url = refresh ? config.refreshUrl || config.tokenUrl : config.tokenUrl;
   checkEndpointUrl(url, refresh && config.refreshUrl ? 'The refresh URL' : 'The token URL', { allowHttpHosts: config.allowHttpHosts });
-  const transport = transportOf(ctx.transport);
+  const transport = transportOf(ctx.transport, ctx.host);
   const auto = (config.client.method ?? 'auto') === 'auto';
   const all = await candidates(ctx, transport);
   // after a search refused with every method, one request (the likeliest) until something changes
@@ -168,6 +170,7 @@ async function requestTokenWith(
       redactor: ctx.redactor,
       signal: ctx.signal,
       sleep: ctx.sleep,
+      host: ctx.host,
     },
   );
   return normaliseTokenResponse(response, {

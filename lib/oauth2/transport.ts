@@ -1,6 +1,6 @@
 import { declaredTooLarge, readCapped, ResponseTooLarge } from './body';
 import { OAuth2Error, OAuth2ResponseError, OAuth2TransportError, type OAuth2Phase } from './errors';
-import { engineHost } from './host';
+import { hostOf, type EngineHost } from './host';
 import type { Redactor } from './redact';
 import type { RetryPolicy, Transport, TransportRequest, TransportResponse } from './types';
 import { safeUrl, scrubUrls } from './urls';
@@ -57,6 +57,8 @@ export interface SendOptions {
   redactor?: Redactor;
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
+  /** Timers (request timeouts) and waits; default the installed host. */
+  host?: EngineHost;
 }
 
 export const DEFAULT_RETRY: Required<RetryPolicy> = { maxRetries: 2, maxDelayMs: 30_000, baseDelayMs: 500 };
@@ -101,7 +103,7 @@ async function sendOnceTimed(request: TransportRequest, options: SendOptions): P
   const controller = new AbortController();
   let timedOut = false;
   // with host timers the engine aborts a request itself; otherwise the transport times it (timeoutMs)
-  const cancel = engineHost().after?.(options.timeoutMs, () => {
+  const cancel = hostOf(options.host).after?.(options.timeoutMs, () => {
     timedOut = true;
     controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
   });
@@ -169,7 +171,7 @@ function sendRetryingStatuses(request: TransportRequest, options: SendOptions): 
   );
 }
 
-const sleepOf = (options: SendOptions) => options.sleep ?? ((ms: number) => engineHost().sleep(ms));
+const sleepOf = (options: SendOptions) => options.sleep ?? ((ms: number) => hostOf(options.host).sleep(ms));
 
 /** `sendRetryingStatuses`, sent again (bounded, with back-off) when the connection dropped. */
 async function againAfterNetworkError(request: TransportRequest, options: SendOptions): Promise<TransportResponse> {

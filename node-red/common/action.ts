@@ -1,4 +1,3 @@
-import '../../lib/hosts/node';
 import { OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
 import { ProviderApiError } from '../../lib/providers/http-json';
 import { safeMessage } from './connection';

@@ -20,6 +20,7 @@ import { changedEndpoints } from '../../lib/oauth2/endpoints';
 import { OAuth2ConfigError, OAuth2Error } from '../../lib/oauth2/errors';
 import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizations';
 import { TokenManager } from '../../lib/oauth2/token-manager';
+import { NODE_HOST } from '../../lib/hosts/node';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
@@ -257,7 +258,7 @@ async function disconnect(RED: RED, type: ConfigType, id: string, body: { settin
   if (!built) {
     result = { revoked: [], error: new OAuth2ConfigError('these settings are not the ones the tokens were deployed or authorized with, so the tokens were not sent anywhere') };
   } else {
-    manager = new TokenManager({ config: built.config, grant: built.grant, tokens: entry.tokens });
+    manager = new TokenManager({ config: built.config, grant: built.grant, tokens: entry.tokens, host: NODE_HOST });
     result = await manager.disconnect();
   }
   await store.remove(id);
@@ -325,7 +326,7 @@ function testRoute(RED: RED, type: ConfigType): Route {
     try {
       const built = buildFromRequest(RED, type, req.params.id, bodyOf(req));
       if (built.grantType !== 'client_credentials' && built.grantType !== 'password') throw new TypeError('"Test" is for the client credentials and password grants; use "Authorize" for this grant');
-      manager = new TokenManager({ config: built.config, grant: built.grant });
+      manager = new TokenManager({ config: built.config, grant: built.grant, host: NODE_HOST });
     } catch (error) {
       fail(res, error);
       return;
@@ -361,7 +362,7 @@ function callbackRoute(RED: RED): Route {
     const finish = (status: 'success' | 'error', message: string, tokens?: TokenSummary) => {
       attempts.set(owner.nodeId, { ...attempt, status, message, tokens, finishedAt: Date.now() });
     };
-    const manager = new TokenManager({ config: owner.built.config, grant: owner.built.grant });
+    const manager = new TokenManager({ config: owner.built.config, grant: owner.built.grant, host: NODE_HOST });
     let code: string;
     try {
       ({ code } = parseAuthorizationCallback(q, { state: request.state, issuer: owner.built.config.issuer, requireIssuer: owner.built.config.requireIssuer, redactor: manager.redactor }));

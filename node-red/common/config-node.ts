@@ -1,4 +1,3 @@
-import '../../lib/hosts/node';
 import { registerAdminRoutes } from './admin-routes';
 import { CREDENTIALS, type ConfigType } from './builders';
 import { Connection } from './connection';

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { OAuth2ConfigError, OAuth2Error, OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
 import { within } from '../../lib/oauth2/host';
+import { NODE_HOST } from '../../lib/hosts/node';
 import { redact } from '../../lib/oauth2/redact';
 import { durationText } from '../../lib/oauth2/time';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
@@ -212,6 +213,7 @@ export class Connection {
     }
     if (stored?.reauthorizationRequired) this.reauthorizationRequired = true;
     return new TokenManager({
+      host: NODE_HOST,
       config: built.config,
       grant: built.grant,
       tokens,
@@ -352,7 +354,7 @@ export class Connection {
       });
       await bounded(idle, CLOSE_WAIT_MS);
     }
-    if (removed && this.built?.revokeOnRemove && this.manager) await within(this.manager.disconnect(), CLOSE_WAIT_MS);
+    if (removed && this.built?.revokeOnRemove && this.manager) await within(this.manager.disconnect(), CLOSE_WAIT_MS, NODE_HOST);
     if (removed) await this.store.remove(this.node.id).catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions
 
 import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
 import type { EngineGrant } from '../../credentials/shared/engine-token';
+import { N8N_HOST } from '../../credentials/shared/n8n-host';
 import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
 import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
 import type { N8nPreAuthCredential } from '../../lib/providers/registry';
@@ -137,6 +138,7 @@ export async function runTokenCheck(context: IPollFunctions, type: WatchedCreden
 	const ctx: TokenRequestContext = {
 		config: { ...setup.config, client: { ...setup.config.client, method }, retry: { maxRetries: 0 }, discovery: false },
 		transport: n8nTransport({ helpers: context.helpers } as unknown as IHttpRequestHelper),
+		host: N8N_HOST,
 		redactor,
 	};
 	try {

@@ -16,7 +16,7 @@ import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
 import { RETRY_STATUSES } from '../../lib/oauth2/failure';
 import { sendWithRetry } from '../../lib/oauth2/transport';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';
-import '../../credentials/shared/n8n-host';
+import { N8N_HOST } from '../../credentials/shared/n8n-host';
 import type { AuthorizedFetch } from '../../lib/providers/http-json';
 import { CredentialRedactor } from './credential-redactor';
 import { discardBody, readBodyCapped } from './response-body';
@@ -145,7 +145,7 @@ class AuthorizedClient {
 		const { statuses, maxRetries, maxDelayMs, baseDelayMs } = this.retry;
 		return sendWithRetry(
 			{ url: request.url, method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) }, body: request.body, signal: request.signal },
-			{ transport: this.attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: request.retryStatuses ?? statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: this.secrets.redactor },
+			{ transport: this.attempt, timeoutMs: API_TIMEOUT_MS, retry: { maxRetries, maxDelayMs, baseDelayMs }, retryStatuses: request.retryStatuses ?? statuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked, phase: 'api', redactor: this.secrets.redactor, host: N8N_HOST },
 		);
 	}
 

@@ -6,7 +6,6 @@
 // succeeds. Some providers lock a client after repeated failed authentications.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import '../../lib/hosts/node';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { OAuth2Config } from '../../lib/oauth2/types';
 

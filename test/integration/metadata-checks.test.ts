@@ -5,7 +5,6 @@
 // no revocation endpoint".
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import '../../lib/hosts/node';
 import { transportOf } from '../../lib/oauth2/host';
 import { discoverMetadata, lookUpMetadata, wellKnownUrls } from '../../lib/oauth2/metadata';
 import { TokenManager } from '../../lib/oauth2/token-manager';

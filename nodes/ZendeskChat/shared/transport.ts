@@ -1,5 +1,6 @@
 import type { IAllExecuteFunctions } from 'n8n-workflow';
 
+import { N8N_HOST } from '../../../credentials/shared/n8n-host';
 import { zendeskChatLimiter } from '../../../lib/providers/zendesk-chat/limiter';
 import { zendeskChatApiBaseUrlOf } from '../../../lib/providers/zendesk-chat/settings';
 import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
@@ -33,7 +34,7 @@ export async function zendeskChatApi(context: IAllExecuteFunctions, options: { m
 	const credentials = await context.getCredentials(credential.type);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const api = new ZendeskChatApi(fetch, zendeskChatApiBaseUrlOf(credentials), {
-		limiter: zendeskChatLimiter(),
+		limiter: zendeskChatLimiter(N8N_HOST),
 		signal,
 	});
 	return { api, fetch };

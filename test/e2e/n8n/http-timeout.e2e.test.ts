@@ -1,7 +1,8 @@
 // Issue #16 item 1: a token endpoint that does not answer within the timeout is a `timeout` in n8n
 // too, not a `network_error` ("the server could not be reached"). n8n 2.41's `helpers.httpRequest`
 // sends through axios (`@n8n/backend-network` invokeAxios) and rethrows its errors; this runs the
-// engine's n8n transport over that axios, from the real n8n install, against a token endpoint on
+// engine's n8n transport over that axios, from the real n8n install, with the engine host the n8n
+// face passes (no timers: n8n's HTTP client times each request), against a token endpoint on
 // 127.0.0.1 that never answers.
 import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,9 +11,9 @@ import * as path from 'node:path';
 
 import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
+import { N8N_HOST } from '../../../credentials/shared/n8n-host';
 import { n8nTransport } from '../../../credentials/shared/n8n-transport';
 import { OAuth2TransportError } from '../../../lib/oauth2/errors';
-import { installEngineHost } from '../../../lib/oauth2/host';
 import { clientCredentialsGrant } from '../../../lib/oauth2/grants';
 import { classifyEngineError } from '../../../nodes/OAuth2CredentialHealthTrigger/token-check';
 
@@ -27,8 +28,6 @@ let tokenUrl = '';
 let requests = 0;
 
 beforeAll(async () => {
-  // the engine's host as n8n has it: no timers of its own, n8n's HTTP client times each request
-  installEngineHost({ after: undefined });
   const { dir } = n8nScript.ensureN8n();
   // the axios n8n's HTTP client resolves, from n8n's own install
   const network = path.join(dir, 'node_modules', '@n8n', 'backend-network');
@@ -68,7 +67,7 @@ const helper = {
 } as unknown as IHttpRequestHelper;
 
 it('no answer within the timeout: a timeout (transient), after exactly one request', async () => {
-  const ctx = { config: { tokenUrl, client: { clientId: 'c', clientSecret: 's', method: 'body' as const }, timeoutMs: 400, retry: { maxRetries: 0 } }, transport: n8nTransport(helper) };
+  const ctx = { config: { tokenUrl, client: { clientId: 'c', clientSecret: 's', method: 'body' as const }, timeoutMs: 400, retry: { maxRetries: 0 } }, transport: n8nTransport(helper), host: N8N_HOST };
   const error = await clientCredentialsGrant(ctx).then(
     () => undefined,
     (e: unknown) => e,

@@ -7,7 +7,7 @@
 // limit in bytes, empty = the default), ENDLESS_WARMUP and ENDLESS_RUNS (counts).
 const path = require('node:path');
 const engine = require(path.join(__dirname, '..', '..', '..', 'dist', 'lib', 'oauth2'));
-require(path.join(__dirname, '..', '..', '..', 'dist', 'lib', 'hosts', 'node'));
+require(path.join(__dirname, '..', '..', '..', 'dist', 'lib', 'hosts', 'node')).installNodeHost();
 
 async function measure(run) {
   globalThis.gc();
