@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { GENERIC } from '../lib/providers/generic/description';
-import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from './shared/advanced-config';
+import { advancedEngineSetup, learnedClientAuth } from './shared/advanced-config';
 import { grantProperty, titleCase } from './shared/from-description';
 import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
 
@@ -280,7 +280,8 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const tokens = await fetchTokenSet(this, advancedOAuth2Config(credentials), advancedGrant(credentials), {
+		const { config, grant } = advancedEngineSetup(credentials);
+		const tokens = await fetchTokenSet(this, config, grant, {
 			learnedClientAuth: learnedClientAuth(credentials),
 			presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined,
 		});

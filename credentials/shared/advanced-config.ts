@@ -28,8 +28,11 @@ export function advancedSetup(credentials: ICredentialDataDecryptedObject): Gene
 	return genericSetupOf(flat);
 }
 
-export function advancedGrant(credentials: ICredentialDataDecryptedObject): EngineGrant {
-	return advancedSetup(credentials).grant as EngineGrant;
+/** What a preAuthentication needs of an Advanced OAuth2 credential, mapped once: the configuration and its grant. */
+export function advancedEngineSetup(credentials: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
+	const { config, grant } = advancedSetup(credentials);
+	// advancedSetup runs only the client credentials or password grant
+	return { config, grant: grant as EngineGrant };
 }
 
 /** The client authentication `auto` settled on earlier (hidden field `clientAuthMethodUsed`), if any. */

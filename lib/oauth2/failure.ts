@@ -52,12 +52,6 @@ export function publicCode(code: unknown): string | undefined {
   return isKnownCode(code) ? code : GENERIC_CODE;
 }
 
-/** Whether `error` carries one of `codes` (typed: a misspelt code does not compile). */
-export function hasCode(error: unknown, ...codes: KnownCode[]): boolean {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && (codes as string[]).includes(code);
-}
-
 /** What a failure means for the credential that met it. */
 export type FailureClass =
   /** try again later (the same request may succeed): no answer, 5xx, 408/425/429, "try later" codes */
@@ -148,10 +142,14 @@ function refusesRefreshToken({ code, status }: FailureFacts): boolean {
   return status >= 400 && status < 500;
 }
 
+/** What an engine error says of its failure. */
+export function failureFactsOf(error: OAuth2Error): FailureFacts {
+  return { code: error.code, status: error.status, phase: error.phase, noAnswer: error instanceof OAuth2TransportError };
+}
+
 /** `classifyFailure` for a thrown error: the engine's typed errors; anything else failed. */
 export function classifyError(error: unknown, grantType: string): FailureClass {
-  if (!(error instanceof OAuth2Error)) return 'failed';
-  return classifyFailure({ code: error.code, status: error.status, phase: error.phase, noAnswer: error instanceof OAuth2TransportError }, grantType);
+  return error instanceof OAuth2Error ? classifyFailure(failureFactsOf(error), grantType) : 'failed';
 }
 
 /**

@@ -7,6 +7,7 @@
 import { DEPLOYTEQ } from './deployteq/description';
 import type { ProviderDescription } from './description';
 import { GENERIC } from './generic/description';
+import { GENERIC_CREDENTIAL_FIELDS } from './generic/settings';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
 
 /** An n8n credential: n8n's own OAuth2 (an `oAuth2Api` child) or the engine through `preAuthentication`. */
@@ -52,11 +53,8 @@ export const PROVIDERS = [
   },
   {
     description: GENERIC,
-    nodeRed: {
-      config: 'oauth2-client',
-      actions: ['oauth2-request'],
-      secrets: { clientSecret: 'password', privateKey: 'password', username: 'text', password: 'password', refreshToken: 'password' },
-    },
+    // the credential fields come from the generic client's settings schema
+    nodeRed: { config: 'oauth2-client', actions: ['oauth2-request'], secrets: GENERIC_CREDENTIAL_FIELDS },
     n8n: { credentials: [{ name: 'advancedOAuth2Api', displayName: 'Advanced OAuth2 API', kind: 'preAuth' }], nodes: [] },
   },
 ] as const satisfies readonly ProviderEntry[];

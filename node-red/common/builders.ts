@@ -122,10 +122,9 @@ export function buildDeployteq(settings: Settings, creds: Credentials): BuiltCon
 
 export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltConfig {
   const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
-  const clientId = str(settings.clientId);
   const { apiBaseUrl, ...config } = zendeskChatConfigOf({ ...settings, clientSecret: creds.clientSecret });
   validateConfig(config);
-  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
+  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', config.client.clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
 }
 
 export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfig {

@@ -1,14 +1,14 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions } from 'n8n-workflow';
 
-import { advancedGrant, advancedOAuth2Config, learnedClientAuth } from '../../credentials/shared/advanced-config';
+import { advancedEngineSetup, learnedClientAuth } from '../../credentials/shared/advanced-config';
 import type { EngineGrant } from '../../credentials/shared/engine-token';
 import { N8N_HOST } from '../../credentials/shared/n8n-host';
 import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
 import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
 import type { N8nPreAuthCredential } from '../../lib/providers/registry';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
-import { OAuth2Error, OAuth2TransportError } from '../../lib/oauth2/errors';
-import { classifyFailure, GRANT, type FailureFacts } from '../../lib/oauth2/failure';
+import { OAuth2Error } from '../../lib/oauth2/errors';
+import { classifyFailure, failureFactsOf, GRANT, type FailureFacts } from '../../lib/oauth2/failure';
 import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
 import { isClientAuthFailure, type TokenRequestContext } from '../../lib/oauth2/token-request';
@@ -69,14 +69,14 @@ export function classifyN8nError(error: unknown, request: TokenRequestKind): Out
 /** What a failed engine grant means (the engine's classification); an error of another kind is the credential's settings. */
 export function classifyEngineError(error: unknown, grantType: string): Outcome {
 	if (!(error instanceof OAuth2Error)) return { kind: 'failed', error: info('config_error') };
-	return outcomeOf({ code: error.code, status: error.status, phase: error.phase, noAnswer: error instanceof OAuth2TransportError }, grantType);
+	return outcomeOf(failureFactsOf(error), grantType);
 }
 
 type EngineSetup = (data: ICredentialDataDecryptedObject) => { config: OAuth2Config; grant: EngineGrant };
 
 /** Each engine (preAuthentication) credential of the registry: its setup, the one its `preAuthentication` uses. */
 const ENGINE_SETUPS: Record<N8nPreAuthCredential, EngineSetup> = {
-	advancedOAuth2Api: (data) => ({ config: advancedOAuth2Config(data), grant: advancedGrant(data) }),
+	advancedOAuth2Api: advancedEngineSetup,
 	zendeskChatPasswordOAuth2Api: zendeskChatPasswordSetup,
 };
 

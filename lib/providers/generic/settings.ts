@@ -26,6 +26,8 @@ export interface GenericSetting {
   n8n: Offer;
   /** Node-RED's `oauth2-client` offers every setting under its schema name (secrets as credentials), unless it says why not. */
   nodeRed?: { no: string };
+  /** Kept with the host's credentials although not secret (Node-RED: a `text` credential). Secrets always are. */
+  credential?: true;
 }
 
 const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
@@ -47,7 +49,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'signingAlg', label: 'Signing algorithm', kind: 'choice', n8n: 'signingAlgorithm' },
   { name: 'keyId', label: 'Key ID (kid)', kind: 'text', n8n: 'keyId' },
   { name: 'assertionAudience', label: 'Assertion audience', kind: 'text', n8n: 'assertionAudience' },
-  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username' },
+  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username', credential: true },
   { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password' },
   { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH },
   { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope' },
@@ -89,6 +91,11 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'allowHttpHosts', label: 'Hosts allowed over http', kind: 'list', n8n: 'allowHttpHosts' },
   { name: 'testUrl', label: 'Test URL', kind: 'text', n8n: 'testUrl', nodeRed: { no: "Node-RED's Test fetches a token; a flow's oauth2-request calls the API" } },
 ];
+
+/** Node-RED's credential fields of the generic client: the secrets (`password`) and the other settings kept with them (`text`). */
+export const GENERIC_CREDENTIAL_FIELDS: Readonly<Record<string, 'text' | 'password'>> = Object.fromEntries(
+  GENERIC_SETTINGS.filter((s) => s.kind === 'secret' || s.credential).map((s) => [s.name, s.kind === 'secret' ? 'password' : 'text']),
+);
 
 /** A flat record of n8n's Advanced OAuth2 credential, under the schema's names. */
 export function fromN8n(data: Record<string, unknown>): Record<string, unknown> {
