@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { BodyRejectionRule } from '../../lib/oauth2/token-manager';
+import type { BodyRejectionRule } from '../../lib/oauth2/authorized-client';
 import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config } from '../../lib/oauth2/types';
 import { values } from '../../lib/providers/description';
 import { commaListOf, trimmed } from '../../lib/providers/settings';

@@ -21,5 +21,7 @@ export * from './revoke';
 export * from './token-request';
 export * from './grants';
 export * from './authorize';
+export * from './token-state';
+export * from './authorized-client';
 export * from './token-manager';
 export * from './pending-authorizations';

@@ -1,5 +1,5 @@
 import { redact, redactJson } from '../oauth2/redact';
-import type { ApiRequest } from '../oauth2/token-manager';
+import type { ApiRequest } from '../oauth2/authorized-client';
 import type { TransportResponse } from '../oauth2/types';
 
 /** Anything that sends an authenticated request: the engine's `TokenManager`, or a host adapter. */

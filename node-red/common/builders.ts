@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { validateConfig } from '../../lib/oauth2/config';
-import type { GrantSpec, ReactiveRefreshOptions } from '../../lib/oauth2/token-manager';
+import type { GrantSpec } from '../../lib/oauth2/token-state';
+import type { ReactiveRefreshOptions } from '../../lib/oauth2/authorized-client';
 import type { OAuth2Config } from '../../lib/oauth2/types';
 import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { hostList } from '../../lib/oauth2/urls';

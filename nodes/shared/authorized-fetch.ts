@@ -11,8 +11,8 @@ import type {
 import { asTimeout, normaliseHeaders } from '../../credentials/shared/n8n-transport';
 import { tokenRejectedRule } from '../../credentials/shared/advanced-config';
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
-import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/token-manager';
-import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
+import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/authorized-client';
+import { bodyRuleMatches } from '../../lib/oauth2/authorized-client';
 import { RETRY_STATUSES } from '../../lib/oauth2/failure';
 import { sendWithRetry } from '../../lib/oauth2/transport';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';

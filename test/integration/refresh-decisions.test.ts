@@ -3,7 +3,8 @@
 // instance rotated the refresh token first, and what it keeps redacted. Against the provider sandbox.
 import { createAuthorizationRequest, parseAuthorizationCallback } from '../../lib/oauth2/authorize';
 import { OAuth2ReauthorizationRequired, type OAuth2Error } from '../../lib/oauth2/errors';
-import { TokenManager, type GrantSpec, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
+import { TokenManager, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
+import { type GrantSpec } from '../../lib/oauth2/token-state';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { followAuthorize } from '../support/user-agent';
@@ -91,11 +92,13 @@ describe('an API that rejects every token (item 15)', () => {
   });
 
   it('client credentials: two token requests for 30 rejected calls; a good answer ends the back-off streak', async () => {
-    const manager = new TokenManager({ config: config(), grant: { type: 'client_credentials' }, reactive: { backoffMs: 50 } });
+    // the engine's clock, not the machine's: a slow machine must not end the 50 ms back-off early
+    let clock = Date.now();
+    const manager = new TokenManager({ config: config(), grant: { type: 'client_credentials' }, reactive: { backoffMs: 50 }, now: () => clock });
     sb.addFault({ provider: 'generic', endpoint: 'api', kind: 'invalid-token', times: 30 });
     for (let i = 0; i < 30; i++) await manager.fetch({ url: me() });
     expect(grants().client_credentials).toBe(2);
-    await new Promise((r) => setTimeout(r, 60));
+    clock += 60;
     expect((await manager.fetch({ url: me() })).status).toBe(200);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { createAuthorizationRequest, parseAuthorizationCallback, parseImplicitFragment } from '../../lib/oauth2/authorize';
 import { OAuth2ReauthorizationRequired } from '../../lib/oauth2/errors';
-import { TokenManager, type GrantSpec } from '../../lib/oauth2/token-manager';
+import { TokenManager } from '../../lib/oauth2/token-manager';
+import { type GrantSpec } from '../../lib/oauth2/token-state';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { deployteqOAuth2Config, triggerDeployteqWebhook } from '../../lib/providers/deployteq';
 import { ProviderApiError } from '../../lib/providers/http-json';

@@ -5,7 +5,8 @@
  */
 import { formEncode } from '../../lib/oauth2/form-encoding';
 import { OAuth2Error, OAuth2ProtocolError, OAuth2ReauthorizationRequired, OAuth2ResponseError } from '../../lib/oauth2/errors';
-import { TokenManager, type GrantSpec, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
+import { TokenManager, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
+import { type GrantSpec } from '../../lib/oauth2/token-state';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Fault, type Sandbox } from '../../sandbox';
 

@@ -4,7 +4,7 @@
  * paging) and what it makes of the answer. A catalog entry without a case here fails the first test.
  */
 import { TokenManager } from '../../lib/oauth2/token-manager';
-import type { ApiRequest } from '../../lib/oauth2/token-manager';
+import type { ApiRequest } from '../../lib/oauth2/authorized-client';
 import { ProviderApiError } from '../../lib/providers/http-json';
 import { zendeskChatOAuth2Config } from '../../lib/providers/zendesk-chat';
 import { ZendeskChatApi, type ZendeskChatRunOptions, type ZendeskChatValues } from '../../lib/providers/zendesk-chat/api';

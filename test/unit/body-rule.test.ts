@@ -1,5 +1,5 @@
 // Issue #8 item 14: a provider that says "expired" in a 400/403 body, not with 401.
-import { bodyRuleMatches } from '../../lib/oauth2/token-manager';
+import { bodyRuleMatches } from '../../lib/oauth2/authorized-client';
 
 const res = (status: number, body: unknown) => ({ status, headers: {}, body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)) });
 

@@ -4,7 +4,8 @@
  * the engine configuration, grant and token-manager options. Node-RED's `oauth2-client` and n8n's
  * Advanced OAuth2 credential both call it; n8n's stored names are translated by `fromN8n`.
  */
-import type { GrantSpec, ReactiveRefreshOptions } from '../../oauth2/token-manager';
+import type { GrantSpec } from '../../oauth2/token-state';
+import type { ReactiveRefreshOptions } from '../../oauth2/authorized-client';
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../oauth2/types';
 import { hostList } from '../../oauth2/urls';
 import { values } from '../description';
