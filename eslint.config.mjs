@@ -20,10 +20,10 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  // n8n face: the community-node rules on credentials/ and nodes/ (the plugin's recommended set).
+  // n8n face: the community-node rules on credentials/, nodes/ and the n8n glue (the plugin's recommended set).
   {
     ...n8nCommunityNodesPlugin.configs.recommended,
     ignores: [],
-    files: ['credentials/**/*.ts', 'nodes/**/*.ts'],
+    files: ['credentials/**/*.ts', 'nodes/**/*.ts', 'hosts/n8n/**/*.ts'],
   },
 );

@@ -9,9 +9,9 @@ import type {
 } from 'n8n-workflow';
 
 import { GENERIC } from '../lib/providers/generic/description';
-import { advancedEngineSetup, learnedClientAuth } from './shared/advanced-config';
-import { grantProperty, titleCase } from './shared/from-description';
-import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
+import { advancedEngineSetup, learnedClientAuth } from '../hosts/n8n/advanced-config';
+import { grantProperty, titleCase } from '../hosts/n8n/from-description';
+import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from '../hosts/n8n/engine-token';
 
 /**
  * A generic OAuth2 client for what n8n's OAuth2 credential cannot do: the password grant, every

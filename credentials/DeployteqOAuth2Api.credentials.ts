@@ -1,8 +1,8 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { DEPLOYTEQ } from '../lib/providers/deployteq/description';
-import { grantProperty, N8N_GRANT, requiredScopeNotices, scopeExpression, scopesProperty } from './shared/from-description';
-import { httpsOnly } from './shared/url-expression';
+import { grantProperty, N8N_GRANT, requiredScopeNotices, scopeExpression, scopesProperty } from '../hosts/n8n/from-description';
+import { httpsOnly } from '../hosts/n8n/url-expression';
 
 /** The auth server's base URL as an expression body over `source` (`$self` or `$credentials`). */
 function authBase(source: string): string {

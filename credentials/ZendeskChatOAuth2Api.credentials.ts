@@ -6,9 +6,9 @@ import {
 	tokenUrlExpression,
 	zendeskChatLocationProperties,
 	zendeskChatScopesProperties,
-} from './shared/zendesk-chat-fields';
+} from '../hosts/n8n/zendesk-chat-fields';
 import { ZENDESK_CHAT } from '../lib/providers/zendesk-chat/description';
-import { grantProperty, scopeExpression } from './shared/from-description';
+import { grantProperty, scopeExpression } from '../hosts/n8n/from-description';
 
 /**
  * Zendesk Chat (formerly Zopim) OAuth2: authorization code or client credentials, client

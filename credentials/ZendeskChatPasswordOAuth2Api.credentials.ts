@@ -8,8 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from './shared/engine-token';
-import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatPasswordSetup, zendeskChatScopesProperties } from './shared/zendesk-chat-fields';
+import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from '../hosts/n8n/engine-token';
+import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatPasswordSetup, zendeskChatScopesProperties } from '../hosts/n8n/zendesk-chat-fields';
 
 /**
  * Zendesk Chat with the password grant (Chat-only accounts, confidential API client), which n8n's

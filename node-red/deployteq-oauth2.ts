@@ -1,5 +1,5 @@
-import { registerConfigNode } from './common/config-node';
-import type { RED } from './common/red';
+import { registerConfigNode } from '../hosts/node-red/config-node';
+import type { RED } from '../hosts/node-red/red';
 
 /** Config node `deployteq-oauth2`: see deployteq-oauth2.html for the editor and help. */
 export = function (RED: RED): void {

@@ -1,8 +1,8 @@
 import { DeployteqLimitError, triggerDeployteqWebhook } from '../lib/providers/deployteq';
 import { ProviderApiError } from '../lib/providers/http-json';
-import { handleInput } from './common/action';
-import { connectionOf } from './common/config-node';
-import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+import { handleInput } from '../hosts/node-red/action';
+import { connectionOf } from '../hosts/node-red/config-node';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from '../hosts/node-red/red';
 
 /**
  * `deployteq-webhook`: POSTs msg.payload (an object or an array of objects) to a Deployteq webhook

@@ -1,7 +1,7 @@
 import { durationText, isoDate } from '../lib/oauth2/time';
-import { allConnections, type Connection } from './common/connection';
-import { onHealth, type HealthEvent } from './common/health';
-import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+import { allConnections, type Connection } from '../hosts/node-red/connection';
+import { onHealth, type HealthEvent } from '../hosts/node-red/health';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from '../hosts/node-red/red';
 
 const DAY_MS = 24 * 3600_000;
 /** How often the refresh-token expiry of the watched config nodes is looked at. */

@@ -1,9 +1,9 @@
 import { hostList, hostMatches, OAuth2UrlRefusedError } from '../lib/oauth2/urls';
 import { parseJsonBody } from '../lib/providers/http-json';
-import { handleInput } from './common/action';
-import { connectionOf } from './common/config-node';
+import { handleInput } from '../hosts/node-red/action';
+import { connectionOf } from '../hosts/node-red/config-node';
 import type { TransportResponse } from '../lib/oauth2/types';
-import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from '../hosts/node-red/red';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /** Set by the engine (authorization) or by the HTTP client; msg.headers of an earlier response often carries them. */

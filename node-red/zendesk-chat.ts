@@ -4,9 +4,9 @@ import { ProviderApiError } from '../lib/providers/http-json';
 import type { SlidingWindowLimiter } from '../lib/providers/rate-limiter';
 import { NODE_HOST } from '../lib/hosts/node';
 import { zendeskChatLimiter } from '../lib/providers/zendesk-chat/limiter';
-import { handleInput } from './common/action';
-import { connectionOf } from './common/config-node';
-import type { NodeDefinition, NodeMessage, RED, RedNode } from './common/red';
+import { handleInput } from '../hosts/node-red/action';
+import { connectionOf } from '../hosts/node-red/config-node';
+import type { NodeDefinition, NodeMessage, RED, RedNode } from '../hosts/node-red/red';
 
 type OutputMode = 'all' | 'page' | 'item';
 

@@ -32,7 +32,7 @@ const warn = (line) => process.stderr.write(`${line}\n`);
 // ---------------------------------------------------------------------------------------------
 // build when needed
 
-const SOURCE_DIRS = ['lib', 'node-red', 'sandbox', 'credentials', 'nodes'];
+const SOURCE_DIRS = ['lib', 'hosts', 'node-red', 'sandbox', 'credentials', 'nodes'];
 const SOURCE_FILES = ['tsconfig.build.json', 'tsconfig.json', 'gulpfile.js'];
 const REQUIRED_OUTPUTS = [
   'dist/sandbox/index.js',

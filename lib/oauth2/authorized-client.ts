@@ -4,7 +4,7 @@ import { RETRY_STATUSES } from './failure';
 import { lowerKeys } from './token-request';
 import { getPath } from './token-response';
 import { transportOf, type EngineHost } from './host';
-import { resolveRetry, sendWithRetry, type SendOptions } from './transport';
+import { resolveRetry, sendWithRetry, type SendOptions } from './send';
 import type { TokenKeeper } from './token-state';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';

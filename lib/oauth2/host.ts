@@ -6,7 +6,7 @@
  *
  * - Node-RED (and plain Node): `NODE_HOST` in `lib/hosts/node.ts`: Node's timers and the
  *   `http`/`https` transport.
- * - n8n: `N8N_HOST` in `credentials/shared/n8n-host.ts`: n8n-workflow's `sleep`; no timers (n8n's
+ * - n8n: `N8N_HOST` in `hosts/n8n/host.ts`: n8n-workflow's `sleep`; no timers (n8n's
  *   HTTP client times requests itself, see `TransportRequest.timeoutMs`) and no default transport
  *   (each call passes n8n's helpers).
  *

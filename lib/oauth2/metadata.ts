@@ -7,7 +7,7 @@
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { OAuth2Error } from './errors';
 import type { EngineHost } from './host';
-import { sendWithRetry } from './transport';
+import { sendWithRetry } from './send';
 import type { OAuth2Config, Transport } from './types';
 import { checkEndpointUrl, safeUrl } from './urls';
 

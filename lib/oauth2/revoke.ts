@@ -13,7 +13,7 @@ import type { ClientAuthState, TokenRequestContext } from './token-request';
 import { lowerKeys } from './token-request';
 import { parseTokenBody } from './token-response';
 import { RETRY_STATUSES } from './failure';
-import { sendWithRetry } from './transport';
+import { sendWithRetry } from './send';
 import type { TokenSet } from './types';
 import { checkEndpointUrl, safeUrl } from './urls';
 

@@ -7,7 +7,7 @@ import { discoverMetadata } from './metadata';
 import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
 import { transportOf, type EngineHost } from './host';
-import { resolveRetry, sendWithRetry } from './transport';
+import { resolveRetry, sendWithRetry } from './send';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
 import { checkEndpointUrl } from './urls';
 

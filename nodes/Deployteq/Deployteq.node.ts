@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { webhookFields, webhookOperations } from './resources/webhook';
 import { triggerWebhook } from './resources/webhook/trigger';
-import { deployteqAuthenticationProperty, deployteqCredentials } from './shared/transport';
+import { deployteqAuthenticationProperty, deployteqCredentials } from './shared/connection';
 
 export class Deployteq implements INodeType {
 	description: INodeTypeDescription = {

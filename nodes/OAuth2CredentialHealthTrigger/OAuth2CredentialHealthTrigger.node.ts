@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { Redactor } from '../../lib/oauth2/redact';
-import { addCredentialSecrets } from '../shared/credential-redactor';
+import { addCredentialSecrets } from '../../hosts/n8n/credential-redactor';
 import { assess, messageOf, planCheck, track, transition, type Assessment, type EventDraft, type Memory, type Outcome, type Plan, type Settings, type Snapshot } from './health';
 import { isWatched, OAUTH2_CREDENTIALS, PREAUTH_CREDENTIALS, snapshotOf, type WatchedCredential } from './snapshot';
 import { runTokenCheck } from './token-check';

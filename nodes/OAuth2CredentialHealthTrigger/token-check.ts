@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IPollFunctions } from 'n8n-workflow';
 
-import { advancedEngineSetup, learnedClientAuth } from '../../credentials/shared/advanced-config';
-import type { EngineGrant } from '../../credentials/shared/engine-token';
-import { N8N_HOST } from '../../credentials/shared/n8n-host';
-import { isN8nTimeout, n8nTransport } from '../../credentials/shared/n8n-transport';
-import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
+import { advancedEngineSetup, learnedClientAuth } from '../../hosts/n8n/advanced-config';
+import type { EngineGrant } from '../../hosts/n8n/engine-token';
+import { N8N_HOST } from '../../hosts/n8n/host';
+import { isN8nTimeout, n8nTransport } from '../../hosts/n8n/transport';
+import { zendeskChatPasswordSetup } from '../../hosts/n8n/zendesk-chat-fields';
 import type { N8nPreAuthCredential } from '../../lib/providers/registry';
 import { clientAuthCandidates } from '../../lib/oauth2/client-auth';
 import { OAuth2Error } from '../../lib/oauth2/errors';

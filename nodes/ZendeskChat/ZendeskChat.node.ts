@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { errorJson, toNodeError } from '../shared/errors';
-import { maxResponseBytes, maxResponseSizeOption } from '../shared/response-size';
+import { errorJson, toNodeError } from '../../hosts/n8n/errors';
+import { maxResponseBytes, maxResponseSizeOption } from '../../hosts/n8n/response-size';
 import { authenticationProperty, credentialsOfZendeskChat } from './resources/authentication';
 import { zendeskChatProperties } from './resources/properties';
 import { findOperation, runOperation, toRecords } from './resources/run';
-import { zendeskChatApi } from './shared/transport';
+import { zendeskChatApi } from './shared/connection';
 
 export class ZendeskChat implements INodeType {
 	description: INodeTypeDescription = {

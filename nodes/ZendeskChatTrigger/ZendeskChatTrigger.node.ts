@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
+import { toNodeError } from '../../hosts/n8n/errors';
 import { authenticationProperty, credentialsOfZendeskChat } from '../ZendeskChat/resources/authentication';
 import { unixSeconds } from '../ZendeskChat/resources/run';
-import { zendeskChatApi, type ZendeskChatConnection } from '../ZendeskChat/shared/transport';
+import { zendeskChatApi, type ZendeskChatConnection } from '../ZendeskChat/shared/connection';
 import { advanceCursor, pollStart, type ExportCursor, type PageEnd } from './cursor';
 
 /** How far back a manual test run looks when there is no cursor yet. */

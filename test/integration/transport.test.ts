@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAuth2TransportError } from '../../lib/oauth2/errors';
 import { clientCredentialsGrant } from '../../lib/oauth2/grants';
-import { fetchTransport } from '../../lib/oauth2/transport';
+import { fetchTransport } from '../../lib/oauth2/fetch-transport';
 import type { OAuth2Config, Transport } from '../../lib/oauth2/types';
 
 let server: Server;

@@ -6,7 +6,7 @@
 // receive nothing: the stored tokens and secrets go only to endpoints the node was deployed or
 // authorized with. Positive controls: the right settings still revoke at the provider.
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { TokenStore, type StoredEntry } from '../../node-red/common/token-store';
+import { TokenStore, type StoredEntry } from '../../hosts/node-red/token-store';
 import { authorize, HELPER_REDIRECT } from './support/authorize';
 import { assertNoSecrets, helper, NODES, tempUserDir, useSettings } from './support/helper';
 

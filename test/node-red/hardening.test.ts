@@ -4,7 +4,7 @@
 // stores (item 11) and the config node's own status (item 16). Every Catch-able error carries no
 // secret; the second host (127.0.0.2) counts every request that reaches it.
 import * as fs from 'node:fs';
-import { TokenStore } from '../../node-red/common/token-store';
+import { TokenStore } from '../../hosts/node-red/token-store';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { assertNoSecrets, collectMessages, helper, NODES, tempUserDir, useSettings, waitFor, type Msg } from './support/helper';
 

@@ -8,7 +8,7 @@
 //      names the other node.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenStore } from '../../node-red/common/token-store';
+import { TokenStore } from '../../hosts/node-red/token-store';
 import { HELPER_REDIRECT } from './support/authorize';
 import { collectMessages, helper, NODES, tempUserDir, useSettings, waitFor, type Msg } from './support/helper';
 

@@ -3,7 +3,7 @@
 // key when credential encryption is disabled.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TokenStore, STORE_DIR_NAME } from '../../node-red/common/token-store';
+import { TokenStore, STORE_DIR_NAME } from '../../hosts/node-red/token-store';
 import { tempUserDir } from './support/helper';
 
 const tokens = (n: number) => ({ accessToken: `access-token-value-${n}-abcdefghijkl`, refreshToken: `refresh-token-value-${n}-abcdefghijkl`, tokenType: 'Bearer', expiresAt: 1_900_000_000_000, obtainedAt: 1_800_000_000_000, scope: 'a b' });

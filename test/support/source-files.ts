@@ -5,7 +5,7 @@ import * as path from 'node:path';
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /** Paths (relative to the repository) of the files under `dirs` whose names match `name`. */
-export function productFiles(name: RegExp, dirs: readonly string[] = ['lib', 'nodes', 'credentials', 'node-red']): string[] {
+export function productFiles(name: RegExp, dirs: readonly string[] = ['lib', 'hosts', 'nodes', 'credentials', 'node-red']): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })) {

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 import { AdvancedOAuth2Api } from '../../credentials/AdvancedOAuth2Api.credentials';
-import { advancedSetup } from '../../credentials/shared/advanced-config';
+import { advancedSetup } from '../../hosts/n8n/advanced-config';
 import { EDITOR_DESCRIPTIONS } from '../../lib/providers/editor-descriptions';
 import { fromN8n, GENERIC_SETTINGS, genericSetupOf, type GenericSetting } from '../../lib/providers/generic/settings';
 import { PROVIDERS } from '../../lib/providers/registry';
-import { buildGeneric } from '../../node-red/common/builders';
+import { buildGeneric } from '../../hosts/node-red/builders';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** n8n properties that are no setting: the token state n8n keeps, and the method `auto` settled on. */

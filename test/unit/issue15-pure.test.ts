@@ -5,8 +5,8 @@ import { publicCode, GENERIC_CODE, isKnownCode } from '../../lib/oauth2/failure'
 import { ENDPOINT_SETTINGS, endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { MAX_LIFETIME_SEC, normaliseTokenResponse, parseExpiresIn } from '../../lib/oauth2/token-response';
 import { durationText, isoDate } from '../../lib/oauth2/time';
-import { BUILDERS, endpointsOf, holds } from '../../node-red/common/builders';
-import { KEEP_ALIVE_FLOOR_MS, keepAliveFloorMs, keepAlivePlan } from '../../node-red/common/keep-alive';
+import { BUILDERS, endpointsOf, holds } from '../../hosts/node-red/builders';
+import { KEEP_ALIVE_FLOOR_MS, keepAliveFloorMs, keepAlivePlan } from '../../hosts/node-red/keep-alive';
 
 describe('failure codes (item 3)', () => {
   it('registered OAuth codes and the engine\'s own pass; anything else is generic', () => {

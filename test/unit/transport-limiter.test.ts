@@ -1,5 +1,5 @@
 import { SlidingWindowLimiter } from '../../lib/providers/rate-limiter';
-import { retryAfterMs } from '../../lib/oauth2/transport';
+import { retryAfterMs } from '../../lib/oauth2/send';
 
 describe('Retry-After', () => {
   it('reads seconds and HTTP dates', () => {

@@ -3,8 +3,8 @@
 // URL and the Node-RED config node. The same account typed in either host gives the same configuration.
 import { join } from 'node:path';
 
-import { zendeskChatPasswordSetup } from '../../credentials/shared/zendesk-chat-fields';
-import { buildZendeskChat } from '../../node-red/common/builders';
+import { zendeskChatPasswordSetup } from '../../hosts/n8n/zendesk-chat-fields';
+import { buildZendeskChat } from '../../hosts/node-red/builders';
 import { engineSetup } from '../../nodes/OAuth2CredentialHealthTrigger/token-check';
 import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
 import { zendeskChatApiBaseUrlOf, zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';

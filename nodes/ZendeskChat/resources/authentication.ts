@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { ZENDESK_CHAT_CREDENTIAL_STANDARD, ZENDESK_CHAT_CREDENTIAL_LOGIN } from '../shared/transport';
+import { ZENDESK_CHAT_CREDENTIAL_STANDARD, ZENDESK_CHAT_CREDENTIAL_LOGIN } from '../shared/connection';
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',

@@ -11,8 +11,8 @@ import * as path from 'node:path';
 
 import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
-import { N8N_HOST } from '../../../credentials/shared/n8n-host';
-import { n8nTransport } from '../../../credentials/shared/n8n-transport';
+import { N8N_HOST } from '../../../hosts/n8n/host';
+import { n8nTransport } from '../../../hosts/n8n/transport';
 import { OAuth2TransportError } from '../../../lib/oauth2/errors';
 import { clientCredentialsGrant } from '../../../lib/oauth2/grants';
 import { classifyEngineError } from '../../../nodes/OAuth2CredentialHealthTrigger/token-check';

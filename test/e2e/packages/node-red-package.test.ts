@@ -45,7 +45,7 @@ it('package.json: the Node-RED versions the tests run, no dependencies, the node
 it('the tarball holds the Node-RED face, the engine, examples and editor resources; nothing of n8n or the sandbox', () => {
   const files = execFileSync('tar', ['tzf', pkg.tarball], { encoding: 'utf8' }).trim().split('\n');
   expect(files.filter((f) => /credentials\/|\/nodes\/|sandbox|n8n/.test(f))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(['package/resources/oauth2-editor.js', 'package/resources/oauth2-descriptions.js', 'package/dist/node-red/common/token-store.js', 'package/dist/lib/hosts/node.js']));
+  expect(files).toEqual(expect.arrayContaining(['package/resources/oauth2-editor.js', 'package/resources/oauth2-descriptions.js', 'package/dist/hosts/node-red/token-store.js', 'package/dist/lib/hosts/node.js']));
   expect(files.filter((f) => f.startsWith('package/examples/') && f.endsWith('.json')).length).toBeGreaterThanOrEqual(3);
 });
 

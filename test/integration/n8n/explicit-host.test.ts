@@ -11,11 +11,11 @@ import { Readable } from 'node:stream';
 import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
-import { N8N_HOST } from '../../../credentials/shared/n8n-host';
-import { clearTokenFlights } from '../../../credentials/shared/single-flight';
+import { N8N_HOST } from '../../../hosts/n8n/host';
+import { clearTokenFlights } from '../../../hosts/n8n/single-flight';
 import { installEngineHost } from '../../../lib/oauth2/host';
 import { zendeskChatLimiter } from '../../../lib/providers/zendesk-chat/limiter';
-import { n8nAuthorizedFetch } from '../../../nodes/shared/authorized-fetch';
+import { n8nAuthorizedFetch } from '../../../hosts/n8n/authorized-fetch';
 import { fakeContext } from '../../unit/n8n/fake-context';
 
 let server: Server;

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.credentials';
-import { clearTokenFlights } from '../../../credentials/shared/single-flight';
+import { clearTokenFlights } from '../../../hosts/n8n/single-flight';
 import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
 

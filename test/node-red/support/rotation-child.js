@@ -3,7 +3,7 @@
 // and prints "stored <n>" once write n is durable. Killed with SIGKILL by the test at random moments.
 // Input (env): STORE_USER_DIR. Exits on its own after 60 s (bounded).
 const path = require('node:path');
-const { TokenStore } = require(path.join(__dirname, '..', '..', '..', 'dist', 'node-red', 'common', 'token-store.js'));
+const { TokenStore } = require(path.join(__dirname, '..', '..', '..', 'dist', 'hosts', 'node-red', 'token-store.js'));
 
 const store = new TokenStore({ userDir: process.env.STORE_USER_DIR, credentialSecret: 'rotation-test-key' });
 const started = Date.now();

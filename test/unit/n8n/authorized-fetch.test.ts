@@ -5,8 +5,8 @@
 import { Readable } from 'node:stream';
 
 import { OAuth2Error } from '../../../lib/oauth2/errors';
-import { n8nAuthorizedFetch } from '../../../nodes/shared/authorized-fetch';
-import { MAX_REDIRECTS } from '../../../nodes/shared/redirects';
+import { n8nAuthorizedFetch } from '../../../hosts/n8n/authorized-fetch';
+import { MAX_REDIRECTS } from '../../../hosts/n8n/redirects';
 import { endlessStream, fakeContext, json, type RecordedCall, type Reply } from './fake-context';
 
 const API = 'https://api.example.test/v1/items';

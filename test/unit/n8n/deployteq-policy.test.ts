@@ -3,7 +3,7 @@
 // a fixed Webhook URL always allowed, a URL from an expression only on allowed hosts.
 import { checkDeployteqWebhookUrl, DEPLOYTEQ_WEBHOOK_HOSTS } from '../../../lib/providers/deployteq';
 import { OAuth2UrlRefusedError } from '../../../lib/oauth2/urls';
-import { deployteqWebhookPolicy } from '../../../nodes/Deployteq/shared/transport';
+import { deployteqWebhookPolicy } from '../../../nodes/Deployteq/shared/connection';
 import { fakeContext } from './fake-context';
 
 function context(parameters: Record<string, unknown>, credentials: Record<string, unknown>, type = 'deployteqOAuth2Api') {

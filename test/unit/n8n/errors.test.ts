@@ -8,7 +8,7 @@ import { OAuth2ProtocolError } from '../../../lib/oauth2/errors';
 import { Redactor } from '../../../lib/oauth2/redact';
 import { OAuth2UrlRefusedError } from '../../../lib/oauth2/urls';
 import { ProviderApiError } from '../../../lib/providers/http-json';
-import { errorJson, toNodeError } from '../../../nodes/shared/errors';
+import { errorJson, toNodeError } from '../../../hosts/n8n/errors';
 
 const node: INode = { id: 'n1', name: 'Node', type: 'test.node', typeVersion: 1, position: [0, 0], parameters: {} };
 const SECRET_URL = 'http://svc:PASSWORD-1@internal.example.test:8080/hooks/42?apikey=KEY-2&x=1#frag';

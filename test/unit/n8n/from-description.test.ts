@@ -6,12 +6,12 @@ import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.creden
 import { DeployteqOAuth2Api } from '../../../credentials/DeployteqOAuth2Api.credentials';
 import { ZendeskChatOAuth2Api } from '../../../credentials/ZendeskChatOAuth2Api.credentials';
 import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
-import { titleCase } from '../../../credentials/shared/from-description';
+import { titleCase } from '../../../hosts/n8n/from-description';
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../../lib/oauth2/body';
 import { DEPLOYTEQ } from '../../../lib/providers/deployteq/description';
 import { GENERIC } from '../../../lib/providers/generic/description';
 import { ZENDESK_CHAT } from '../../../lib/providers/zendesk-chat/description';
-import { maxResponseSizeOption } from '../../../nodes/shared/response-size';
+import { maxResponseSizeOption } from '../../../hosts/n8n/response-size';
 import deployteqCodex from '../../../nodes/Deployteq/Deployteq.node.json';
 
 const property = (type: { properties: Array<{ name: string }> }, name: string) => type.properties.find((p) => p.name === name) as unknown as { options?: Array<{ value: unknown }>; default?: unknown };

@@ -1,11 +1,11 @@
 // Pure helpers of the n8n face: bounded concurrency, batching, the trigger cursor, bodies,
 // credential field parsing and HTTP error unwrapping.
-import { advancedOAuth2Config, learnedClientAuth, tokenRejectedRule } from '../../../credentials/shared/advanced-config';
+import { advancedOAuth2Config, learnedClientAuth, tokenRejectedRule } from '../../../hosts/n8n/advanced-config';
 import { mapOf } from '../../../lib/providers/settings';
-import { bodyToBuffer, normaliseHeaders } from '../../../credentials/shared/n8n-transport';
+import { bodyToBuffer, normaliseHeaders } from '../../../hosts/n8n/transport';
 import { objectFromFields, recordsOf } from '../../../nodes/Deployteq/shared/body';
-import { responseOfError } from '../../../nodes/shared/authorized-fetch';
-import { runBounded, runBoundedAfterFirst } from '../../../nodes/shared/concurrency';
+import { responseOfError } from '../../../hosts/n8n/authorized-fetch';
+import { runBounded, runBoundedAfterFirst } from '../../../hosts/n8n/concurrency';
 import { DEPLOYTEQ_MAX_BODY_BYTES, groupBySize, recordsBytes } from '../../../lib/providers/deployteq';
 import { toRecords, unixSeconds } from '../../../nodes/ZendeskChat/resources/run';
 import { zendeskChatApiBaseUrlOf as apiBaseUrlOf } from '../../../lib/providers/zendesk-chat/settings';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { maxResponseSizeOption } from '../../../shared/response-size';
+import { maxResponseSizeOption } from '../../../../hosts/n8n/response-size';
 
 const showFor = { resource: ['webhook'], operation: ['trigger'] };
 

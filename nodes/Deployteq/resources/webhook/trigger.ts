@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { groupBySize, recordsBytes, triggerDeployteqWebhook, type WebhookResult } from '../../../../lib/providers/deployteq';
-import { runBoundedAfterFirst } from '../../../shared/concurrency';
-import { errorJson, toNodeError } from '../../../shared/errors';
+import { runBoundedAfterFirst } from '../../../../hosts/n8n/concurrency';
+import { errorJson, toNodeError } from '../../../../hosts/n8n/errors';
 import { objectFromFields, parseRawBody, recordsOf, type BodySource, type FieldPair } from '../../shared/body';
-import { maxResponseBytes } from '../../../shared/response-size';
-import { deployteqFetch, deployteqWebhookPolicy } from '../../shared/transport';
+import { maxResponseBytes } from '../../../../hosts/n8n/response-size';
+import { deployteqFetch, deployteqWebhookPolicy } from '../../shared/connection';
 
 function bodyForItem(context: IExecuteFunctions, itemIndex: number): IDataObject | IDataObject[] {
 	const source = context.getNodeParameter('bodySource', itemIndex) as BodySource;

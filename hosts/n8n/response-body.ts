@@ -2,7 +2,7 @@ import { ResponseTooLarge } from '../../lib/oauth2/body';
 import { OAuth2ResponseError } from '../../lib/oauth2/errors';
 import type { Redactor } from '../../lib/oauth2/redact';
 import { safeUrl } from '../../lib/oauth2/urls';
-import { readLimited } from '../../credentials/shared/n8n-transport';
+import { readLimited } from './transport';
 
 type Destroyable = { destroy?: (error?: Error) => unknown };
 

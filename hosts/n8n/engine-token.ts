@@ -5,8 +5,8 @@ import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
 import { Redactor } from '../../lib/oauth2/redact';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
-import { N8N_HOST } from './n8n-host';
-import { n8nTransport } from './n8n-transport';
+import { N8N_HOST } from './host';
+import { n8nTransport } from './transport';
 import { sharedGrant } from './single-flight';
 
 export type EngineGrant =

@@ -1,35 +1,9 @@
-import { declaredTooLarge, readCapped, ResponseTooLarge } from './body';
+import { ResponseTooLarge } from './body';
 import { OAuth2Error, OAuth2ResponseError, OAuth2TransportError, type OAuth2Phase } from './errors';
 import { hostOf, type EngineHost } from './host';
 import type { Redactor } from './redact';
 import type { RetryPolicy, Transport, TransportRequest, TransportResponse } from './types';
 import { safeUrl, scrubUrls } from './urls';
-
-/**
- * The default transport: Node's global `fetch` (undici keeps connections alive). Never follows a
- * redirect (a credential must not travel to another origin), and reads the body only up to the
- * request's `maxResponseBytes`.
- */
-export const fetchTransport: Transport = async (request) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body as BodyInit | undefined,
-    signal: request.signal,
-    redirect: 'manual',
-  });
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const limit = request.maxResponseBytes ?? Infinity;
-  if (declaredTooLarge(headers['content-length'], limit)) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new ResponseTooLarge(response.status, limit);
-  }
-  const body = await readCapped(response.body as AsyncIterable<Uint8Array> | null, limit, response.status);
-  return { status: response.status, headers, body };
-};
 
 /** Parses `Retry-After` (seconds or HTTP date) into milliseconds; undefined when absent or bad. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {

@@ -8,15 +8,15 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { asTimeout, normaliseHeaders } from '../../credentials/shared/n8n-transport';
-import { tokenRejectedRule } from '../../credentials/shared/advanced-config';
+import { asTimeout, normaliseHeaders } from './transport';
+import { tokenRejectedRule } from './advanced-config';
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from '../../lib/oauth2/body';
 import type { ApiRequest, BodyRejectionRule } from '../../lib/oauth2/authorized-client';
 import { bodyRuleMatches } from '../../lib/oauth2/authorized-client';
 import { RETRY_STATUSES } from '../../lib/oauth2/failure';
-import { sendWithRetry } from '../../lib/oauth2/transport';
+import { sendWithRetry } from '../../lib/oauth2/send';
 import type { Transport, TransportResponse } from '../../lib/oauth2/types';
-import { N8N_HOST } from '../../credentials/shared/n8n-host';
+import { N8N_HOST } from './host';
 import type { AuthorizedFetch } from '../../lib/providers/http-json';
 import { CredentialRedactor } from './credential-redactor';
 import { discardBody, readBodyCapped } from './response-body';

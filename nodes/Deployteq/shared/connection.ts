@@ -2,7 +2,7 @@ import type { IAllExecuteFunctions, INodeCredentialDescription, INodeProperties 
 
 import { DEPLOYTEQ_DEFAULT_AUTH_BASE_URL, DEPLOYTEQ_WEBHOOK_HOSTS, type DeployteqWebhookPolicy } from '../../../lib/providers/deployteq';
 import { hostList } from '../../../lib/oauth2/urls';
-import { n8nAuthorizedFetch, type AuthorizedFetchOptions, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
+import { n8nAuthorizedFetch, type AuthorizedFetchOptions, type N8nAuthorizedFetch } from '../../../hosts/n8n/authorized-fetch';
 
 export const DEPLOYTEQ_CREDENTIAL = 'deployteqOAuth2Api';
 export const ADVANCED_CREDENTIAL = 'advancedOAuth2Api';

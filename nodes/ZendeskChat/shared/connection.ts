@@ -1,10 +1,10 @@
 import type { IAllExecuteFunctions } from 'n8n-workflow';
 
-import { N8N_HOST } from '../../../credentials/shared/n8n-host';
+import { N8N_HOST } from '../../../hosts/n8n/host';
 import { zendeskChatLimiter } from '../../../lib/providers/zendesk-chat/limiter';
 import { zendeskChatApiBaseUrlOf } from '../../../lib/providers/zendesk-chat/settings';
 import { ZendeskChatApi } from '../../../lib/providers/zendesk-chat/api';
-import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../shared/authorized-fetch';
+import { n8nAuthorizedFetch, type CredentialUse, type N8nAuthorizedFetch } from '../../../hosts/n8n/authorized-fetch';
 
 export const ZENDESK_CHAT_CREDENTIAL_STANDARD = 'zendeskChatOAuth2Api';
 export const ZENDESK_CHAT_CREDENTIAL_LOGIN = 'zendeskChatPasswordOAuth2Api';
