@@ -127,7 +127,7 @@ if (!window.OAuth2ConnectorsEditor) {
   /** The keep-alive and "revoke when deleted" rows and the Disconnect button, the same in every config dialog. */
   function lifecycleRows(node) {
     var buttons = $('#node-config-oauth2-test').closest('.form-row');
-    $('<div class="form-row">' +
+    var rows = $('<div class="form-row">' +
       '<label for="node-config-input-keepAliveHours"><i class="fa fa-heartbeat"></i> Keep alive (h)</label>' +
       '<input type="text" id="node-config-input-keepAliveHours" placeholder="refresh an idle credential at least this often, e.g. 24" style="width:70%">' +
       '</div>' +
@@ -137,7 +137,10 @@ if (!window.OAuth2ConnectorsEditor) {
       '<label for="node-config-input-revokeOnRemove"><i class="fa fa-trash"></i> On delete</label>' +
       '<input type="checkbox" id="node-config-input-revokeOnRemove" style="width:auto;vertical-align:top"> ' +
       '<span>revoke the tokens at the provider when this configuration is deleted and deployed</span>' +
-      '</div>').insertBefore(buttons);
+      '</div>');
+    var advanced = $('#node-config-oauth2-advanced');
+    if (advanced.length) rows.appendTo(advanced);
+    else rows.insertBefore(buttons);
     $('#node-config-input-keepAliveHours').val(node.keepAliveHours === undefined ? '' : node.keepAliveHours);
     $('#node-config-input-revokeOnRemove').prop('checked', node.revokeOnRemove === true);
     $('<button type="button" class="red-ui-button" id="node-config-oauth2-disconnect"><i class="fa fa-chain-broken"></i> Disconnect</button>')
@@ -273,5 +276,168 @@ if (!window.OAuth2ConnectorsEditor) {
     }).join(', ') + '.';
   }
 
-  window.OAuth2ConnectorsEditor = { setup: setup, lifecycleDefaults: lifecycleDefaults, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList };
+  // ---- dialogs rendered from a settings schema (lib/providers/<provider>/settings.ts) ----
+
+  function esc(text) {
+    return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+
+  /** A map: a JSON object, or name=value pairs separated by & or new lines (the same syntax in both hosts). */
+  function isMap(v) {
+    if (!v || String(v).trim().charAt(0) !== '{') return true;
+    try { var o = JSON.parse(v); return !!o && typeof o === 'object' && !Array.isArray(o); } catch { return false; }
+  }
+
+  function isJsonList(v) {
+    if (!v) return true;
+    try { return Array.isArray(JSON.parse(v)); } catch { return false; }
+  }
+
+  /** A setting's validator, from its kind and format. A missing value (a flow saved before the setting existed) is valid. */
+  function validatorOf(setting) {
+    var format = setting.ui && setting.ui.format;
+    var pattern = format === 'statuses' ? /^[\d,\s]*$/ : format === 'decimal' ? /^\d*(\.\d+)?$/ : setting.kind === 'number' ? /^\d*$/ : null;
+    if (pattern) return function (v) { return v === undefined || v === null || pattern.test(String(v)); };
+    if (setting.kind === 'map') return isMap;
+    if (setting.kind === 'json') return isJsonList;
+    return undefined;
+  }
+
+  /** A new node's value of a setting: the schema's default, else off for a switch and empty otherwise. */
+  function defaultOf(setting) {
+    return setting.default !== undefined ? setting.default : setting.kind === 'boolean' ? false : '';
+  }
+
+  /** The editor's `defaults` (every setting that is not kept with the credentials) and `credentials`. */
+  function schemaDefinition(settings, credentialFields) {
+    var defaults = { name: { value: '' } };
+    var credentials = {};
+    settings.forEach(function (s) {
+      if (credentialFields[s.name]) {
+        credentials[s.name] = { type: credentialFields[s.name] };
+        return;
+      }
+      var d = { value: defaultOf(s) };
+      if (s.required) d.required = true;
+      var validate = validatorOf(s);
+      if (validate) d.validate = validate;
+      defaults[s.name] = d;
+    });
+    defaults.keepAliveHours = lifecycleDefaults.keepAliveHours;
+    defaults.revokeOnRemove = lifecycleDefaults.revokeOnRemove;
+    return { defaults: defaults, credentials: credentials };
+  }
+
+  function rowHtml(s, credentialType) {
+    var ui = s.ui;
+    var id = 'node-config-input-' + s.name;
+    var input = s.kind === 'choice' ? '<select id="' + id + '"></select>'
+      : s.kind === 'boolean' ? '<input type="checkbox" id="' + id + '" style="width:auto;vertical-align:top">'
+        : '<input type="' + (credentialType === 'password' ? 'password' : 'text') + '" id="' + id + '"' + (ui.placeholder ? ' placeholder="' + esc(ui.placeholder) + '"' : '') + '>';
+    return '<div class="form-row oauth2-setting" data-setting="' + esc(s.name) + '" title="' + esc(s.label) + '">' +
+      '<label for="' + id + '"><i class="fa fa-' + esc(ui.icon) + '"></i> ' + esc(ui.short || s.label) + '</label>' + input + '</div>';
+  }
+
+  /** The rows every config dialog ends with: redirect URI, Authorize / Test (/ Disconnect), status. */
+  function actionRowsHtml(redirectTip) {
+    return '<div class="form-row node-config-oauth2-code-only">' +
+      '<label for="node-config-oauth2-redirect"><i class="fa fa-link"></i> Redirect URI</label>' +
+      '<input type="text" id="node-config-oauth2-redirect" readonly></div>' +
+      '<div class="form-tips node-config-oauth2-code-only">' + esc(redirectTip) + '</div>' +
+      '<div class="form-row"><label>&nbsp;</label>' +
+      '<button type="button" class="red-ui-button" id="node-config-oauth2-authorize"><i class="fa fa-sign-in"></i> Authorize</button> ' +
+      '<button type="button" class="red-ui-button" id="node-config-oauth2-test"><i class="fa fa-flask"></i> Test</button></div>' +
+      '<div class="form-row"><label><i class="fa fa-info-circle"></i> Status</label>' +
+      '<div id="node-config-oauth2-status" data-state="" style="display:inline-block;width:70%;vertical-align:top"></div></div>';
+  }
+
+  /** The collapsed "Advanced" section: its toggle and its body (the lifecycle rows are added by setup). */
+  function advancedHtml(body) {
+    return '<div class="form-row"><a href="#" id="node-config-oauth2-advanced-toggle" class="red-ui-button red-ui-button-small">' +
+      '<i class="fa fa-caret-right"></i> Advanced</a> <span id="node-config-oauth2-advanced-summary" class="form-tips" style="display:inline;padding:2px 6px"></span></div>' +
+      '<div id="node-config-oauth2-advanced" style="display:none">' + body + '</div>';
+  }
+
+  /** The whole dialog of a schema: name, the main settings, the actions, then the Advanced sections. */
+  function schemaTemplate(settings, credentialFields, sections, redirectTip) {
+    var main = rowHtml({ name: 'name', label: 'Name', kind: 'text', ui: { icon: 'tag', placeholder: 'Name' } });
+    var advanced = '';
+    settings.forEach(function (s) { if (!s.ui.section) main += rowHtml(s, credentialFields[s.name]); });
+    sections.forEach(function (section) {
+      var rows = settings.filter(function (s) { return s.ui.section === section.id; });
+      if (!rows.length) return;
+      advanced += '<h4>' + esc(section.title) + '</h4>';
+      rows.forEach(function (s) { advanced += rowHtml(s, credentialFields[s.name]); });
+    });
+    return main + actionRowsHtml(redirectTip) + advancedHtml(advanced + '<h4>Lifecycle</h4>');
+  }
+
+  /** Puts the dialog into the type's template (read by the editor when a dialog opens). */
+  function fillTemplate(type, html, retried) {
+    var template = $('script[data-template-name="' + type + '"]');
+    if (template && template.length) template.html(html);
+    // not in the page yet (the .html's template follows its script): once more when this script has run
+    else if (template && template.length === 0 && !retried) setTimeout(function () { fillTemplate(type, html, true); }, 0);
+  }
+
+  /** Whether a setting holds a value other than its default (an Advanced section holding one opens by itself). */
+  function isSet(s, node) {
+    if (s.kind === 'secret') return !!(node.credentials && node.credentials['has_' + s.name]);
+    var value = node[s.name];
+    if (value === undefined || value === null || value === '') return false;
+    return String(value) !== String(defaultOf(s));
+  }
+
+  /** Shows each row only for the grants and choices it applies to, and wires the Advanced toggle. */
+  function prepareSchemaDialog(node, settings, D) {
+    settings.forEach(function (s) {
+      if (s.kind === 'choice') fillSelect('#node-config-input-' + s.name, D[s.ui.choices], node[s.name]);
+    });
+    function applies(s, grant) {
+      if (s.grants && s.ui.shownFor !== 'all' && s.grants.indexOf(grant) < 0) return false;
+      var when = s.ui.when;
+      return !when || when.values.indexOf($('#node-config-input-' + when.setting).val()) >= 0;
+    }
+    function update() {
+      var grant = $('#node-config-input-grantType').val();
+      settings.forEach(function (s) { $('.oauth2-setting[data-setting="' + s.name + '"]').toggle(applies(s, grant)); });
+    }
+    settings.forEach(function (s) { if (s.ui.when) $('#node-config-input-' + s.ui.when.setting).on('change', update); });
+    var advanced = settings.filter(function (s) { return s.ui.section && isSet(s, node); });
+    if (node.keepAliveHours || node.revokeOnRemove === true) advanced.push({ label: 'Lifecycle' });
+    var body = $('#node-config-oauth2-advanced');
+    var toggle = $('#node-config-oauth2-advanced-toggle');
+    function open(show) {
+      body.toggle(show);
+      toggle.find('i').toggleClass('fa-caret-right', !show).toggleClass('fa-caret-down', show);
+    }
+    $('#node-config-oauth2-advanced-summary').text(advanced.length ? advanced.length + ' set: ' + advanced.map(function (s) { return s.label; }).join(', ') : 'timeouts, token request and response mapping, API calls, keep-alive');
+    toggle.on('click', function (e) { e.preventDefault(); open(!body.is(':visible')); });
+    open(advanced.length > 0);
+    return update;
+  }
+
+  /**
+   * A config node type whose dialog comes from its settings schema: `defaults`, `credentials`, the
+   * template and the dialog's wiring. `D` is the editor description with `settings` and
+   * `credentialFields`; the type's .html keeps only its label, palette name and help.
+   */
+  function schemaNode(type, D, options) {
+    var settings = D.settings;
+    var definition = schemaDefinition(settings, D.credentialFields);
+    fillTemplate(type, schemaTemplate(settings, D.credentialFields, (window.OAuth2ConnectorsDescriptions || {}).sections || [], options.redirectTip));
+    return {
+      defaults: definition.defaults,
+      credentials: definition.credentials,
+      oneditprepare: function () {
+        var update = prepareSchemaDialog(this, settings, D);
+        setup(this, type, { onGrant: update });
+      },
+    };
+  }
+
+  window.OAuth2ConnectorsEditor = {
+    setup: setup, lifecycleDefaults: lifecycleDefaults, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList,
+    schemaNode: schemaNode, isMap: isMap,
+  };
 }

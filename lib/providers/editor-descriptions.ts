@@ -6,6 +6,8 @@
  */
 import { DEPLOYTEQ } from './deployteq/description';
 import { GENERIC } from './generic/description';
+import { GENERIC_CREDENTIAL_FIELDS, GENERIC_SETTINGS } from './generic/settings';
+import { SETTING_SECTIONS } from './setting-ui';
 import { NODE_RED_CONFIG_TYPES } from './registry';
 import { ZENDESK_CHAT_CATALOG } from './zendesk-chat/catalog';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
@@ -18,5 +20,12 @@ export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
   zendeskChatOAuth: ZENDESK_CHAT,
   // the zendesk-chat node's resources, operations and fields
   zendeskChat: { operations: ZENDESK_CHAT_CATALOG },
-  generic: GENERIC,
+  // the oauth2-client dialog: its rows, defaults, validators and credentials come from the settings schema
+  generic: {
+    ...GENERIC,
+    grantChoices: [...GENERIC.grants, GENERIC.refreshOnly],
+    settings: GENERIC_SETTINGS.filter((s) => s.ui && !s.nodeRed),
+    credentialFields: GENERIC_CREDENTIAL_FIELDS,
+  },
+  sections: SETTING_SECTIONS,
 };

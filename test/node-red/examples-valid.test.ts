@@ -27,7 +27,7 @@ function loadDefinitions(): Map<string, Definition> {
   const window = {};
   vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'resources', 'oauth2-descriptions.js'), 'utf8'), { window }, { filename: 'oauth2-descriptions.js' });
   // and the shared editor helpers (the lifecycle settings every config node has)
-  vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'resources', 'oauth2-editor.js'), 'utf8'), { window }, { filename: 'oauth2-editor.js' });
+  vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'resources', 'oauth2-editor.js'), 'utf8'), { window, $: () => ({}) }, { filename: 'oauth2-editor.js' });
   for (const file of fs.readdirSync(path.join(ROOT, 'node-red')).filter((f) => f.endsWith('.html'))) {
     const html = fs.readFileSync(path.join(ROOT, 'node-red', file), 'utf8');
     const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);

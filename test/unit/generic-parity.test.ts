@@ -22,7 +22,9 @@ function nodeRedDefinition(): { defaults: Record<string, unknown>; credentials: 
   const html = fs.readFileSync(path.join(ROOT, 'node-red', 'oauth2-client.html'), 'utf8');
   let definition: { defaults: Record<string, unknown>; credentials: Record<string, unknown> } | undefined;
   const RED = { nodes: { registerType: (_type: string, d: typeof definition) => (definition = d) }, validators: { regex: () => () => true, number: () => () => true } };
-  const window = { OAuth2ConnectorsDescriptions: EDITOR_DESCRIPTIONS, OAuth2ConnectorsEditor: { lifecycleDefaults: () => ({}), setup: () => undefined } };
+  // the shared editor script renders the dialog from the schema: load the real one
+  const window = { OAuth2ConnectorsDescriptions: EDITOR_DESCRIPTIONS };
+  vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'resources', 'oauth2-editor.js'), 'utf8'), { window, $: () => ({}) });
   for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(code, { RED, window, $: () => ({}) });
   if (!definition) throw new Error('oauth2-client did not register');
   return definition;
@@ -49,6 +51,20 @@ describe('the generic client: one schema, both hosts', () => {
     expect([...Object.keys(defaults).filter((k) => !lifecycle.includes(k)), ...Object.keys(credentials)].sort()).toEqual(expected.sort());
     const secrets = Object.entries(PROVIDERS[2].nodeRed.secrets);
     expect(secrets.map(([name]) => name).sort()).toEqual(GENERIC_SETTINGS.filter((s) => s.kind === 'secret' || s.name === 'username').map((s) => s.name).sort());
+  });
+
+  it("a new oauth2-client has the released defaults and validators (the dialog is rendered from the schema)", () => {
+    const { defaults } = nodeRedDefinition();
+    const values = Object.fromEntries(Object.entries(defaults).map(([name, d]) => [name, (d as { value: unknown }).value]));
+    const released = { grantType: 'authorization_code', clientAuth: 'auto', pkce: true, tokenBodyFormat: 'form', scopeOnRefresh: false, requireIssuer: false, headerPrefix: 'Bearer', revokeOnRemove: false };
+    for (const [name, value] of Object.entries(values)) expect({ name, value }).toEqual({ name, value: (released as Record<string, unknown>)[name] ?? '' });
+    expect((defaults.tokenUrl as { required?: boolean }).required).toBe(true);
+    const valid = (name: string, v: unknown) => ((defaults[name] as { validate?: (v: unknown) => boolean }).validate ?? (() => true))(v);
+    expect([valid('timeoutSec', '12'), valid('timeoutSec', 'x'), valid('timeoutSec', undefined)]).toEqual([true, false, true]);
+    expect([valid('maxResponseMB', '1.5'), valid('maxResponseMB', '1,5')]).toEqual([true, false]);
+    expect([valid('rejectedStatuses', '401, 403'), valid('rejectedStatuses', '401;403')]).toEqual([true, false]);
+    expect([valid('extraTokenParams', 'a=1&b=2'), valid('extraTokenParams', '{"a":"1"}'), valid('extraTokenParams', '{"a":')]).toEqual([true, true, false]);
+    expect([valid('validations', '[{"path":"x"}]'), valid('validations', '{}')]).toEqual([true, false]);
   });
 
   it("the README's parity table is the schema's", () => {

@@ -13,6 +13,8 @@ export interface GenericDescription extends ProviderDescription {
   tokenBodyFormats: ReadonlyArray<Choice<'form' | 'json'>>;
   /** Grants of the Node-RED client beyond the standard ones: a refresh token obtained elsewhere. */
   refreshOnly: Choice<'refresh_token'>;
+  /** The JWT client assertion's signing algorithm; the empty value picks it from the key. */
+  signingAlgs: ReadonlyArray<Choice<'' | 'RS256' | 'ES256' | 'HS256'>>;
 }
 
 export const GENERIC: GenericDescription = {
@@ -52,4 +54,10 @@ export const GENERIC: GenericDescription = {
     { value: 'json', label: 'JSON' },
   ],
   refreshOnly: { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' },
+  signingAlgs: [
+    { value: '', label: 'Automatic', description: 'From the key: RS256 or ES256 for a private key, HS256 for the client secret' },
+    { value: 'RS256', label: 'RS256' },
+    { value: 'ES256', label: 'ES256' },
+    { value: 'HS256', label: 'HS256' },
+  ],
 };

@@ -11,6 +11,7 @@ import { hostList } from '../../oauth2/urls';
 import { values } from '../description';
 import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, trimmed, validationsOf } from '../settings';
 import { GENERIC } from './description';
+import type { SettingUi } from '../setting-ui';
 
 export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
 type Kind = 'text' | 'secret' | 'number' | 'boolean' | 'choice' | 'map' | 'list' | 'json';
@@ -29,67 +30,74 @@ export interface GenericSetting {
   nodeRed?: { no: string };
   /** Kept with the host's credentials although not secret (Node-RED: a `text` credential). Secrets always are. */
   credential?: true;
+  /** The value of a new node or credential (absent: empty). */
+  default?: string | boolean;
+  required?: true;
+  /** How the setting appears in a form (Node-RED's dialog row); absent when no host renders it from here. */
+  ui?: SettingUi;
 }
 
 const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
+const JWT_METHODS: readonly ClientAuthMethod[] = ['private_key_jwt', 'client_secret_jwt'];
 const N8N_NO_CODE = { no: "n8n runs the authorization-code flow itself: use n8n's own OAuth2 API credential" };
 const N8N_NO_REFRESH = { no: "n8n's preAuthentication never refreshes: it runs the credential's grant again" };
 const N8N_KEEPS_TOKEN = { no: 'n8n keeps only the access token and its expiry' };
 const N8N_NO_API = { no: "API calls go through n8n's HTTP Request node, which has its own settings" };
 
 export const GENERIC_SETTINGS: readonly GenericSetting[] = [
-  { name: 'grantType', label: 'Grant', kind: 'choice', n8n: 'grantType' },
-  { name: 'tokenUrl', label: 'Token URL', kind: 'text', n8n: 'tokenUrl' },
-  { name: 'authorizationUrl', label: 'Authorization URL', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE },
-  { name: 'refreshUrl', label: 'Refresh URL', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH },
-  { name: 'revocationUrl', label: 'Revocation URL', kind: 'text', n8n: { no: 'n8n has no disconnect step that could revoke' } },
-  { name: 'clientId', label: 'Client ID', kind: 'text', n8n: 'clientId' },
-  { name: 'clientAuth', label: 'Client authentication', kind: 'choice', n8n: 'clientAuthentication' },
-  { name: 'clientSecret', label: 'Client secret', kind: 'secret', n8n: 'clientSecret' },
-  { name: 'privateKey', label: 'Private key (private_key_jwt)', kind: 'secret', n8n: 'privateKey' },
-  { name: 'signingAlg', label: 'Signing algorithm', kind: 'choice', n8n: 'signingAlgorithm' },
-  { name: 'keyId', label: 'Key ID (kid)', kind: 'text', n8n: 'keyId' },
-  { name: 'assertionAudience', label: 'Assertion audience', kind: 'text', n8n: 'assertionAudience' },
-  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username', credential: true },
-  { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password' },
-  { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH },
-  { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope' },
-  { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator' },
-  { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE },
-  { name: 'extraAuthorizeParams', label: 'Extra authorize parameters', kind: 'map', grants: ['authorization_code'], n8n: N8N_NO_CODE },
-  { name: 'extraTokenParams', label: 'Extra token parameters', kind: 'map', n8n: 'extraGrantParameters' },
-  { name: 'extraRefreshParams', label: 'Extra refresh parameters', kind: 'map', grants: CODE, n8n: N8N_NO_REFRESH },
-  { name: 'extraTokenHeaders', label: 'Extra token request headers', kind: 'map', n8n: 'extraGrantHeaders' },
-  { name: 'tokenBodyFormat', label: 'Token request body', kind: 'choice', n8n: 'grantBodyFormat' },
-  { name: 'scopeOnRefresh', label: 'Scope on refresh', kind: 'boolean', grants: CODE, n8n: N8N_NO_REFRESH },
-  { name: 'accessTokenPath', label: 'Access token path', kind: 'text', n8n: 'responsePathAccess' },
-  { name: 'refreshTokenPath', label: 'Refresh token path', kind: 'text', grants: CODE, n8n: 'responsePathRefresh' },
-  { name: 'expiresInPath', label: 'Expires-in path', kind: 'text', n8n: 'responsePathExpiresIn' },
-  { name: 'tokenTypePath', label: 'Token type path', kind: 'text', n8n: 'responsePathType' },
-  { name: 'scopePath', label: 'Scope path', kind: 'text', n8n: N8N_KEEPS_TOKEN },
-  { name: 'refreshExpiresInPath', label: 'Refresh token lifetime path', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH },
-  { name: 'extraResponsePaths', label: 'Extra response paths', kind: 'map', n8n: N8N_KEEPS_TOKEN },
-  { name: 'validations', label: 'Response checks', kind: 'json', n8n: 'validations' },
-  { name: 'defaultExpiresIn', label: 'Default lifetime (s)', kind: 'number', n8n: 'defaultExpiresIn' },
-  { name: 'refreshTokenLifetime', label: 'Refresh token lifetime (s)', kind: 'number', grants: CODE, n8n: N8N_NO_REFRESH },
+  { name: 'grantType', label: 'Grant', kind: 'choice', n8n: 'grantType', default: GENERIC.defaultGrant, ui: { icon: 'key', short: 'Grant', choices: 'grantChoices' } },
+  { name: 'tokenUrl', label: 'Token URL', kind: 'text', n8n: 'tokenUrl', required: true, ui: { icon: 'globe', placeholder: 'https://as.example.com/token' } },
+  { name: 'authorizationUrl', label: 'Authorization URL', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'globe', short: 'Authorize URL', placeholder: 'https://as.example.com/authorize' } },
+  { name: 'refreshUrl', label: 'Refresh URL', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'globe', placeholder: 'optional: defaults to the token URL', section: 'request', shownFor: 'all' } },
+  { name: 'revocationUrl', label: 'Revocation URL', kind: 'text', n8n: { no: 'n8n has no disconnect step that could revoke' }, ui: { icon: 'globe', placeholder: "optional: RFC 7009, else the server's metadata", section: 'request' } },
+  { name: 'clientId', label: 'Client ID', kind: 'text', n8n: 'clientId', ui: { icon: 'user' } },
+  { name: 'clientAuth', label: 'Client authentication', kind: 'choice', n8n: 'clientAuthentication', default: GENERIC.clientAuth, ui: { icon: 'id-card', short: 'Client auth', choices: 'clientAuthChoices' } },
+  { name: 'clientSecret', label: 'Client secret', kind: 'secret', n8n: 'clientSecret', ui: { icon: 'lock' } },
+  { name: 'privateKey', label: 'Private key (private_key_jwt)', kind: 'secret', n8n: 'privateKey', ui: { icon: 'lock', short: 'Private key', when: { setting: 'clientAuth', values: JWT_METHODS } } },
+  { name: 'signingAlg', label: 'Signing algorithm', kind: 'choice', n8n: 'signingAlgorithm', default: '', ui: { icon: 'pencil', short: 'Signing alg', choices: 'signingAlgs', when: { setting: 'clientAuth', values: JWT_METHODS } } },
+  { name: 'keyId', label: 'Key ID (kid)', kind: 'text', n8n: 'keyId', ui: { icon: 'pencil', when: { setting: 'clientAuth', values: JWT_METHODS } } },
+  { name: 'assertionAudience', label: 'Assertion audience', kind: 'text', n8n: 'assertionAudience', ui: { icon: 'pencil', short: 'Assertion aud', placeholder: 'default: the token URL', when: { setting: 'clientAuth', values: JWT_METHODS } } },
+  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username', credential: true, ui: { icon: 'user' } },
+  { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password', ui: { icon: 'lock' } },
+  { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'lock', short: 'Refresh token' } },
+  { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope', ui: { icon: 'list', placeholder: 'openid offline_access api:read' } },
+  { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator', ui: { icon: 'list', placeholder: 'a space (RFC 6749)', section: 'request' } },
+  { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, default: true, ui: { icon: 'shield', short: 'PKCE S256' } },
+  { name: 'extraAuthorizeParams', label: 'Extra authorize parameters', kind: 'map', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'plus', short: 'Authorize params', placeholder: '{"audience":"api"}', section: 'request' } },
+  { name: 'extraTokenParams', label: 'Extra token parameters', kind: 'map', n8n: 'extraGrantParameters', ui: { icon: 'plus', short: 'Token params', placeholder: '{"resource":"https://api"}', section: 'request' } },
+  { name: 'extraRefreshParams', label: 'Extra refresh parameters', kind: 'map', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'plus', short: 'Refresh params', placeholder: '{}', section: 'request', shownFor: 'all' } },
+  { name: 'extraTokenHeaders', label: 'Extra token request headers', kind: 'map', n8n: 'extraGrantHeaders', ui: { icon: 'plus', short: 'Token headers', placeholder: '{"x-api-key":"..."}', section: 'request' } },
+  { name: 'tokenBodyFormat', label: 'Token request body', kind: 'choice', n8n: 'grantBodyFormat', default: 'form', ui: { icon: 'file-code-o', short: 'Body format', choices: 'tokenBodyFormats', section: 'request' } },
+  { name: 'scopeOnRefresh', label: 'Scope on refresh', kind: 'boolean', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'refresh', section: 'request', shownFor: 'all' } },
+  { name: 'accessTokenPath', label: 'Access token path', kind: 'text', n8n: 'responsePathAccess', ui: { icon: 'code', placeholder: 'access_token', section: 'response' } },
+  { name: 'refreshTokenPath', label: 'Refresh token path', kind: 'text', grants: CODE, n8n: 'responsePathRefresh', ui: { icon: 'code', placeholder: 'refresh_token', section: 'response', shownFor: 'all' } },
+  { name: 'expiresInPath', label: 'Expires-in path', kind: 'text', n8n: 'responsePathExpiresIn', ui: { icon: 'code', placeholder: 'expires_in', section: 'response' } },
+  { name: 'tokenTypePath', label: 'Token type path', kind: 'text', n8n: 'responsePathType', ui: { icon: 'code', placeholder: 'token_type', section: 'response' } },
+  { name: 'scopePath', label: 'Scope path', kind: 'text', n8n: N8N_KEEPS_TOKEN, ui: { icon: 'code', placeholder: 'scope', section: 'response' } },
+  { name: 'refreshExpiresInPath', label: 'Refresh token lifetime path', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'code', short: 'Refresh expiry path', placeholder: 'refresh_token_expires_in', section: 'response', shownFor: 'all' } },
+  { name: 'extraResponsePaths', label: 'Extra response paths', kind: 'map', n8n: N8N_KEEPS_TOKEN, ui: { icon: 'code', short: 'Extra values', placeholder: '{"refreshExpiresIn":"refresh_token_expires_in"}', section: 'response' } },
+  { name: 'validations', label: 'Response checks', kind: 'json', n8n: 'validations', ui: { icon: 'check-square-o', placeholder: '[{"path":"access_token","notEmpty":true}]', section: 'response' } },
+  { name: 'defaultExpiresIn', label: 'Default lifetime (s)', kind: 'number', n8n: 'defaultExpiresIn', ui: { icon: 'clock-o', placeholder: 'when the server sends no expires_in', section: 'response' } },
+  { name: 'refreshTokenLifetime', label: 'Refresh token lifetime (s)', kind: 'number', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'clock-o', short: 'Refresh token life (s)', placeholder: 'when known but not sent (e.g. 7776000 = 90 days)', section: 'response', shownFor: 'all' } },
   {
     name: 'refreshSkewSec',
     label: 'Refresh margin (s)',
     kind: 'number',
     n8n: { no: 'n8n asks for a new token when the stored expiry has passed (or after a failed request); a margin before it is not offered yet' },
+    ui: { icon: 'refresh', short: 'Refresh early (s)', placeholder: '60 (before expiry)', section: 'api' },
   },
-  { name: 'issuer', label: 'Issuer (RFC 9207)', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE },
-  { name: 'requireIssuer', label: 'Require issuer', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE },
-  { name: 'headerName', label: 'Token header name', kind: 'text', n8n: 'headerName' },
-  { name: 'headerPrefix', label: 'Token prefix', kind: 'text', n8n: 'headerPrefix' },
-  { name: 'timeoutSec', label: 'Timeout (s)', kind: 'number', n8n: 'timeoutSec' },
-  { name: 'maxRetries', label: 'Retries', kind: 'number', n8n: 'maxRetries' },
-  { name: 'maxRetryWaitSec', label: 'Longest retry wait (s)', kind: 'number', n8n: 'maxRetryWaitSec' },
-  { name: 'rejectedStatuses', label: 'Token rejected statuses', kind: 'list', n8n: { no: 'n8n 2.41 gets a new token after any failed request, whatever its status' } },
-  { name: 'rejectedBodyPath', label: 'Token rejected body path', kind: 'text', n8n: 'rejectedBodyPath' },
-  { name: 'rejectedBodyValues', label: 'Token rejected values', kind: 'list', n8n: 'rejectedBodyValues' },
-  { name: 'maxResponseMB', label: 'Largest API answer (MB)', kind: 'number', n8n: N8N_NO_API },
-  { name: 'allowHttpHosts', label: 'Hosts allowed over http', kind: 'list', n8n: 'allowHttpHosts' },
+  { name: 'issuer', label: 'Issuer (RFC 9207)', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'check', placeholder: 'optional: compare iss exactly', section: 'response' } },
+  { name: 'requireIssuer', label: 'Require issuer', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'check', short: 'Require iss', section: 'response' } },
+  { name: 'headerName', label: 'Token header name', kind: 'text', n8n: 'headerName', ui: { icon: 'header', short: 'Token header', placeholder: 'Authorization', section: 'api' } },
+  { name: 'headerPrefix', label: 'Token prefix', kind: 'text', n8n: 'headerPrefix', default: 'Bearer', ui: { icon: 'header', placeholder: 'Bearer (empty: the bare token)', section: 'api' } },
+  { name: 'timeoutSec', label: 'Timeout (s)', kind: 'number', n8n: 'timeoutSec', ui: { icon: 'clock-o', placeholder: '30', section: 'request' } },
+  { name: 'maxRetries', label: 'Retries', kind: 'number', n8n: 'maxRetries', ui: { icon: 'repeat', placeholder: '2', section: 'request' } },
+  { name: 'maxRetryWaitSec', label: 'Longest retry wait (s)', kind: 'number', n8n: 'maxRetryWaitSec', ui: { icon: 'clock-o', short: 'Longest wait (s)', placeholder: '30 (cap on Retry-After)', section: 'request' } },
+  { name: 'rejectedStatuses', label: 'Token rejected statuses', kind: 'list', n8n: { no: 'n8n 2.41 gets a new token after any failed request, whatever its status' }, ui: { icon: 'ban', short: 'Token rejected on', placeholder: '401 (comma separated)', section: 'api', format: 'statuses' } },
+  { name: 'rejectedBodyPath', label: 'Token rejected body path', kind: 'text', n8n: 'rejectedBodyPath', ui: { icon: 'ban', short: '…or body path', placeholder: 'error (a JSON path in 4xx answers)', section: 'api' } },
+  { name: 'rejectedBodyValues', label: 'Token rejected values', kind: 'list', n8n: 'rejectedBodyValues', ui: { icon: 'ban', short: '…with values', placeholder: 'token_expired, invalid_token', section: 'api' } },
+  { name: 'maxResponseMB', label: 'Largest API answer (MB)', kind: 'number', n8n: N8N_NO_API, ui: { icon: 'arrows-v', short: 'Max answer (MB)', placeholder: '64', section: 'api', format: 'decimal' } },
+  { name: 'allowHttpHosts', label: 'Hosts allowed over http', kind: 'list', n8n: 'allowHttpHosts', ui: { icon: 'unlock', short: 'Plain http hosts', placeholder: 'none (https only; loopback is always allowed)', section: 'api' } },
   { name: 'testUrl', label: 'Test URL', kind: 'text', n8n: 'testUrl', nodeRed: { no: "Node-RED's Test fetches a token; a flow's oauth2-request calls the API" } },
 ];
 

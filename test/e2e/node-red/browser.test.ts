@@ -7,7 +7,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EDITOR_DESCRIPTIONS } from '../../../lib/providers/editor-descriptions';
+import { GENERIC_SETTINGS } from '../../../lib/providers/generic/settings';
 import { NODE_RED_CONFIG_TYPES } from '../../../lib/providers/registry';
+import { SETTING_SECTIONS } from '../../../lib/providers/setting-ui';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { startEditorBrowser, type Any, type EditorBrowser } from '../../node-red/support/editor-browser';
 
@@ -285,5 +288,70 @@ test("editor: the health node's Watch list offers every config type of the provi
   expect(seen.options).toEqual(expect.arrayContaining(['c0000000000000e1', 'c0000000000000e2', 'c0000000000000e3']));
   expect(seen.options).not.toContain('c0000000000000e6');
   expect(seen.configs.map(([id]) => id)).toContain('c0000000000000e6');
+  await page.click('#node-dialog-cancel');
+});
+
+test('editor: the oauth2-client dialog is rendered from the settings schema: rows per grant and client auth, a collapsed Advanced section, values saved and reopened (issue #16 items 2 and 6)', async () => {
+  const page = await openEditor('oauth2-client');
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes([{ id: 'b0000000000000f1', type: 'oauth2-request', name: 'Schema', url: '', x: 240, y: 520, wires: [] }], { generateIds: false });
+    RED.editor.edit(RED.nodes.node('b0000000000000f1'));
+  });
+  await page.click('#node-input-btn-client-add');
+  await page.waitForSelector('#node-config-input-tokenUrl', { state: 'visible' });
+  // one row per Node-RED setting of the schema, no other
+  const rows = await page.evaluate(() => Array.from(document.querySelectorAll('.oauth2-setting')).map((el) => (el as HTMLElement).dataset.setting));
+  const schema = (EDITOR_DESCRIPTIONS.generic as { settings: Array<{ name: string }> }).settings.map((s) => s.name);
+  expect(rows).toEqual(['name', ...GENERIC_SETTINGS.filter((s) => !s.ui?.section && !s.nodeRed).map((s) => s.name), ...SETTING_SECTIONS.flatMap((section) => GENERIC_SETTINGS.filter((s) => s.ui?.section === section.id && !s.nodeRed).map((s) => s.name))]);
+  expect([...rows].sort()).toEqual(['name', ...schema].sort());
+  // a new node: Advanced is collapsed
+  expect(await page.isVisible('#node-config-oauth2-advanced')).toBe(false);
+  expect(await page.isVisible('#node-config-input-timeoutSec')).toBe(false);
+  // rows follow the grant and the client authentication
+  await page.selectOption('#node-config-input-grantType', 'client_credentials');
+  expect(await page.isVisible('#node-config-input-username')).toBe(false);
+  expect(await page.isVisible('#node-config-input-authorizationUrl')).toBe(false);
+  await page.selectOption('#node-config-input-grantType', 'password');
+  expect(await page.isVisible('#node-config-input-username')).toBe(true);
+  expect(await page.isVisible('#node-config-input-privateKey')).toBe(false);
+  await page.selectOption('#node-config-input-clientAuth', 'private_key_jwt');
+  expect(await page.isVisible('#node-config-input-privateKey')).toBe(true);
+  expect(await page.isVisible('#node-config-input-signingAlg')).toBe(true);
+  await page.selectOption('#node-config-input-clientAuth', 'basic');
+  expect(await page.isVisible('#node-config-input-signingAlg')).toBe(false);
+  // open Advanced, type a timeout; a retry count that is no number is marked
+  await page.click('#node-config-oauth2-advanced-toggle');
+  expect(await page.isVisible('#node-config-input-timeoutSec')).toBe(true);
+  await page.fill('#node-config-input-tokenUrl', `${sandbox.url}/generic/oauth2/token`);
+  await page.fill('#node-config-input-clientId', 'gen-client');
+  await page.fill('#node-config-input-timeoutSec', '12');
+  await page.fill('#node-config-input-maxRetries', 'x');
+  await page.dispatchEvent('#node-config-input-maxRetries', 'change');
+  expect(await page.getAttribute('#node-config-input-maxRetries', 'class')).toMatch(/input-error/);
+  await page.fill('#node-config-input-maxRetries', '3');
+  await page.dispatchEvent('#node-config-input-maxRetries', 'change');
+  expect(await page.getAttribute('#node-config-input-maxRetries', 'class') ?? '').not.toMatch(/input-error/);
+  await page.evaluate(() => (window as Any).$('#node-config-dialog-ok').trigger('click'));
+  await page.waitForSelector('#node-config-input-tokenUrl', { state: 'detached' });
+  await page.click('#node-dialog-ok');
+  await page.waitForSelector('#node-input-btn-client-edit', { state: 'detached' });
+  const saved = await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    const config = RED.nodes.node(RED.nodes.node('b0000000000000f1').client);
+    return { grantType: config.grantType, clientAuth: config.clientAuth, timeoutSec: config.timeoutSec, maxRetries: config.maxRetries, pkce: config.pkce, headerPrefix: config.headerPrefix };
+  });
+  expect(saved).toEqual({ grantType: 'password', clientAuth: 'basic', timeoutSec: '12', maxRetries: '3', pkce: true, headerPrefix: 'Bearer' });
+  // reopened: the Advanced section holding set values is open and names them
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.editor.edit(RED.nodes.node('b0000000000000f1'));
+  });
+  await page.click('#node-input-btn-client-edit');
+  await page.waitForSelector('#node-config-input-timeoutSec', { state: 'visible' });
+  expect(await page.inputValue('#node-config-input-timeoutSec')).toBe('12');
+  expect(await page.textContent('#node-config-oauth2-advanced-summary')).toBe('2 set: Timeout (s), Retries');
+  expect(await page.isVisible('#node-config-input-username')).toBe(true);
+  await page.click('#node-config-dialog-cancel');
   await page.click('#node-dialog-cancel');
 });

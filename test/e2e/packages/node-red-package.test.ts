@@ -54,7 +54,7 @@ it('human labels in the palette and dialog titles, for every node', () => {
   const RED = { nodes: { registerType: (type: string, def: { paletteLabel?: string }) => { labels[type] = def.paletteLabel ?? type; } }, validators: { number: () => () => true, regex: () => () => true } };
   const window = {};
   vm.runInNewContext(fs.readFileSync(path.join(dir, 'resources', 'oauth2-descriptions.js'), 'utf8'), { window });
-  vm.runInNewContext(fs.readFileSync(path.join(dir, 'resources', 'oauth2-editor.js'), 'utf8'), { window });
+  vm.runInNewContext(fs.readFileSync(path.join(dir, 'resources', 'oauth2-editor.js'), 'utf8'), { window, $: () => ({}) });
   for (const file of fs.readdirSync(path.join(dir, 'dist', 'node-red')).filter((f) => f.endsWith('.html'))) {
     const html = fs.readFileSync(path.join(dir, 'dist', 'node-red', file), 'utf8');
     for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(m[1], { RED, window, $: () => ({}) });
