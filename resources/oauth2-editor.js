@@ -335,7 +335,17 @@ if (!window.OAuth2ConnectorsEditor) {
       : s.kind === 'boolean' ? '<input type="checkbox" id="' + id + '" style="width:auto;vertical-align:top">'
         : '<input type="' + (credentialType === 'password' ? 'password' : 'text') + '" id="' + id + '"' + (ui.placeholder ? ' placeholder="' + esc(ui.placeholder) + '"' : '') + '>';
     return '<div class="form-row oauth2-setting" data-setting="' + esc(s.name) + '" title="' + esc(s.label) + '">' +
-      '<label for="' + id + '"><i class="fa fa-' + esc(ui.icon) + '"></i> ' + esc(ui.short || s.label) + '</label>' + input + '</div>';
+      '<label for="' + id + '"><i class="fa fa-' + esc(ui.icon) + '"></i> ' + esc(ui.short || s.label) + '</label>' + input + '</div>' +
+      // the provider's scopes, listed under the scopes row
+      (s.name === 'scopes' ? '<div class="form-tips oauth2-setting-tip" data-setting="scopes" id="node-config-oauth2-scope-list" style="display:none"></div>' : '') +
+      (ui.tips || []).map(function (tip, i) {
+        return '<div class="form-tips oauth2-setting-tip" data-setting="' + esc(s.name) + '" data-tip="' + i + '">' + withCode(tip.text) + '</div>';
+      }).join('');
+  }
+
+  /** A tip's text, escaped, with `code` in backticks as <code>. */
+  function withCode(text) {
+    return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
   }
 
   /** The rows every config dialog ends with: redirect URI, Authorize / Test (/ Disconnect), status. */
@@ -354,7 +364,7 @@ if (!window.OAuth2ConnectorsEditor) {
   /** The collapsed "Advanced" section: its toggle and its body (the lifecycle rows are added by setup). */
   function advancedHtml(body) {
     return '<div class="form-row"><a href="#" id="node-config-oauth2-advanced-toggle" class="red-ui-button red-ui-button-small">' +
-      '<i class="fa fa-caret-right"></i> Advanced</a> <span id="node-config-oauth2-advanced-summary" class="form-tips" style="display:inline;padding:2px 6px"></span></div>' +
+      '<i class="fa fa-caret-right"></i> Advanced</a> <span id="node-config-oauth2-advanced-summary" style="margin-left:6px;font-style:italic;opacity:0.8"></span></div>' +
       '<div id="node-config-oauth2-advanced" style="display:none">' + body + '</div>';
   }
 
@@ -398,9 +408,18 @@ if (!window.OAuth2ConnectorsEditor) {
       var when = s.ui.when;
       return !when || when.values.indexOf($('#node-config-input-' + when.setting).val()) >= 0;
     }
+    var scopeList = D.scopes && D.scopes.choices && D.scopes.choices.length ? window.OAuth2ConnectorsEditor.scopeList(D.scopes) : '';
+    $('#node-config-oauth2-scope-list').html(scopeList);
     function update() {
       var grant = $('#node-config-input-grantType').val();
-      settings.forEach(function (s) { $('.oauth2-setting[data-setting="' + s.name + '"]').toggle(applies(s, grant)); });
+      settings.forEach(function (s) {
+        var shown = applies(s, grant);
+        $('.oauth2-setting[data-setting="' + s.name + '"]').toggle(shown);
+        (s.ui.tips || []).forEach(function (tip, i) {
+          $('.oauth2-setting-tip[data-setting="' + s.name + '"][data-tip="' + i + '"]').toggle(shown && (!tip.grants || tip.grants.indexOf(grant) >= 0));
+        });
+        if (s.name === 'scopes') $('#node-config-oauth2-scope-list').toggle(shown && !!scopeList);
+      });
     }
     settings.forEach(function (s) { if (s.ui.when) $('#node-config-input-' + s.ui.when.setting).on('change', update); });
     var advanced = settings.filter(function (s) { return s.ui.section && isSet(s, node); });
@@ -411,7 +430,11 @@ if (!window.OAuth2ConnectorsEditor) {
       body.toggle(show);
       toggle.find('i').toggleClass('fa-caret-right', !show).toggleClass('fa-caret-down', show);
     }
-    $('#node-config-oauth2-advanced-summary').text(advanced.length ? advanced.length + ' set: ' + advanced.map(function (s) { return s.label; }).join(', ') : 'timeouts, token request and response mapping, API calls, keep-alive');
+    var sections = ((window.OAuth2ConnectorsDescriptions || {}).sections || []).filter(function (section) {
+      return settings.some(function (s) { return s.ui.section === section.id; });
+    });
+    var contents = sections.map(function (section) { return section.title; }).concat(['keep-alive and removal']).join(', ');
+    $('#node-config-oauth2-advanced-summary').text(advanced.length ? advanced.length + ' set: ' + advanced.map(function (s) { return s.label; }).join(', ') : contents);
     toggle.on('click', function (e) { e.preventDefault(); open(!body.is(':visible')); });
     open(advanced.length > 0);
     return update;

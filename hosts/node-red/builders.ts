@@ -9,11 +9,11 @@ import type { GrantSpec } from '../../lib/oauth2/token-state';
 import type { ReactiveRefreshOptions } from '../../lib/oauth2/authorized-client';
 import type { OAuth2Config } from '../../lib/oauth2/types';
 import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
-import { hostList } from '../../lib/oauth2/urls';
-import { DEPLOYTEQ_WEBHOOK_HOSTS, deployteqOAuth2Config, type DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
+import type { DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
+import { deployteqSetupOf } from '../../lib/providers/deployteq/settings';
 import { NODE_RED_CONFIG_TYPES, PROVIDERS, type NodeRedConfigType } from '../../lib/providers/registry';
 import { genericSetupOf } from '../../lib/providers/generic/settings';
-import { grantOf, listOf, numberOf, switchOf, trimmed } from '../../lib/providers/settings';
+import { grantOf, numberOf, switchOf } from '../../lib/providers/settings';
 import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
 
 export type Settings = Record<string, unknown>;
@@ -85,7 +85,6 @@ export const CREDENTIALS = Object.fromEntries(
   PROVIDERS.map((p) => [p.nodeRed.config, Object.fromEntries(Object.entries(p.nodeRed.secrets).map(([field, type]) => [field, { type }]))]),
 ) as Record<ConfigType, Record<string, { type: 'text' | 'password' }>>;
 
-const str = trimmed;
 const num = numberOf;
 const bool = switchOf;
 
@@ -99,24 +98,14 @@ function grantSpec(grantType: GrantType, creds: Credentials): GrantSpec {
 }
 
 export function buildDeployteq(settings: Settings, creds: Credentials): BuiltConfig {
-  const grantType: GrantType = settings.grantType === 'authorization_code' ? 'authorization_code' : 'client_credentials';
-  const clientId = str(settings.clientId);
-  if (!clientId) throw new TypeError('The client ID is empty');
-  const config = deployteqOAuth2Config({
-    clientId,
-    clientSecret: creds.clientSecret ?? '',
-    grant: grantType === 'authorization_code' ? 'authorization_code' : 'client_credentials',
-    authBaseUrl: str(settings.authBaseUrl) || undefined,
-    scopes: listOf(settings.scopes),
-  });
+  const { config, grantType, webhookPolicy } = deployteqSetupOf({ ...settings, clientSecret: creds.clientSecret ?? '' });
   validateConfig(config);
-  const allowedHosts = settings.allowedHosts === undefined ? [...DEPLOYTEQ_WEBHOOK_HOSTS] : hostList(settings.allowedHosts);
   return {
     config,
     grant: grantSpec(grantType, creds),
     grantType,
-    ...fingerprintsOf('deployteq-oauth2', clientId, grantType, { config }),
-    webhookPolicy: { authBaseUrl: str(settings.authBaseUrl) || undefined, allowedHosts },
+    ...fingerprintsOf('deployteq-oauth2', config.client.clientId, grantType, { config }),
+    webhookPolicy,
     ...lifecycleOf(settings),
   };
 }

@@ -5,10 +5,12 @@
  * provider: `docs/adding-a-provider.md`.
  */
 import { DEPLOYTEQ } from './deployteq/description';
+import { DEPLOYTEQ_CREDENTIAL_FIELDS } from './deployteq/settings';
 import type { ProviderDescription } from './description';
 import { GENERIC } from './generic/description';
 import { GENERIC_CREDENTIAL_FIELDS } from './generic/settings';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
+import { ZENDESK_CHAT_CREDENTIAL_FIELDS } from './zendesk-chat/settings';
 
 /** An n8n credential: n8n's own OAuth2 (an `oAuth2Api` child) or the engine through `preAuthentication`. */
 export interface N8nCredentialEntry {
@@ -37,12 +39,12 @@ export interface ProviderEntry {
 export const PROVIDERS = [
   {
     description: DEPLOYTEQ,
-    nodeRed: { config: 'deployteq-oauth2', actions: ['deployteq-webhook'], secrets: { clientSecret: 'password' } },
+    nodeRed: { config: 'deployteq-oauth2', actions: ['deployteq-webhook'], secrets: DEPLOYTEQ_CREDENTIAL_FIELDS },
     n8n: { credentials: [{ name: 'deployteqOAuth2Api', displayName: 'Deployteq OAuth2 API', kind: 'oauth2' }], nodes: ['Deployteq'] },
   },
   {
     description: ZENDESK_CHAT,
-    nodeRed: { config: 'zendesk-chat-oauth2', actions: ['zendesk-chat'], secrets: { clientSecret: 'password', username: 'text', password: 'password' } },
+    nodeRed: { config: 'zendesk-chat-oauth2', actions: ['zendesk-chat'], secrets: ZENDESK_CHAT_CREDENTIAL_FIELDS },
     n8n: {
       credentials: [
         { name: 'zendeskChatOAuth2Api', displayName: 'Zendesk Chat OAuth2 API', kind: 'oauth2' },

@@ -19,6 +19,31 @@ export interface SettingUi {
   shownFor?: 'all';
   /** Validation beyond the kind: comma-separated HTTP statuses, or a decimal number. */
   format?: 'statuses' | 'decimal';
+  /** Notes shown under the row while it is shown (and only for these grants); `code` in backticks. */
+  tips?: ReadonlyArray<{ text: string; grants?: readonly string[] }>;
+}
+
+export type SettingKind = 'text' | 'secret' | 'number' | 'boolean' | 'choice' | 'map' | 'list' | 'json';
+
+/** One setting of a provider's settings schema: its name in both hosts' stored settings, and what it is. */
+export interface SettingSpec {
+  name: string;
+  label: string;
+  kind: SettingKind;
+  /** Grants that use it; undefined = every grant. */
+  grants?: readonly string[];
+  /** Kept with the host's credentials although not secret (Node-RED: a `text` credential). Secrets always are. */
+  credential?: true;
+  /** The value of a new node or credential (absent: empty, or off for a switch). */
+  default?: string | boolean;
+  required?: true;
+  /** How the setting appears in a form (Node-RED's dialog row); absent when no host renders it from here. */
+  ui?: SettingUi;
+}
+
+/** Node-RED's credential fields of a schema: the secrets (`password`) and the settings kept with them (`text`). */
+export function credentialFieldsOf(settings: readonly SettingSpec[]): Readonly<Record<string, 'text' | 'password'>> {
+  return Object.fromEntries(settings.filter((s) => s.kind === 'secret' || s.credential).map((s) => [s.name, s.kind === 'secret' ? 'password' : 'text']));
 }
 
 /** The Advanced sections in the order the dialog shows them, with their headings. */

@@ -11,30 +11,18 @@ import { hostList } from '../../oauth2/urls';
 import { values } from '../description';
 import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, trimmed, validationsOf } from '../settings';
 import { GENERIC } from './description';
-import type { SettingUi } from '../setting-ui';
+import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
 
 export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
-type Kind = 'text' | 'secret' | 'number' | 'boolean' | 'choice' | 'map' | 'list' | 'json';
 /** How a host offers a setting: under this name, or not at all, and why. */
 type Offer = string | { no: string };
 
-export interface GenericSetting {
-  name: string;
-  label: string;
-  kind: Kind;
-  /** Grants that use it; undefined = every grant. */
+export interface GenericSetting extends SettingSpec {
   grants?: readonly GenericGrant[];
   /** The n8n Advanced OAuth2 credential's property name (stored credentials keep it), or why n8n does not offer it. */
   n8n: Offer;
   /** Node-RED's `oauth2-client` offers every setting under its schema name (secrets as credentials), unless it says why not. */
   nodeRed?: { no: string };
-  /** Kept with the host's credentials although not secret (Node-RED: a `text` credential). Secrets always are. */
-  credential?: true;
-  /** The value of a new node or credential (absent: empty). */
-  default?: string | boolean;
-  required?: true;
-  /** How the setting appears in a form (Node-RED's dialog row); absent when no host renders it from here. */
-  ui?: SettingUi;
 }
 
 const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
@@ -102,9 +90,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
 ];
 
 /** Node-RED's credential fields of the generic client: the secrets (`password`) and the other settings kept with them (`text`). */
-export const GENERIC_CREDENTIAL_FIELDS: Readonly<Record<string, 'text' | 'password'>> = Object.fromEntries(
-  GENERIC_SETTINGS.filter((s) => s.kind === 'secret' || s.credential).map((s) => [s.name, s.kind === 'secret' ? 'password' : 'text']),
-);
+export const GENERIC_CREDENTIAL_FIELDS = credentialFieldsOf(GENERIC_SETTINGS);
 
 /** A flat record of n8n's Advanced OAuth2 credential, under the schema's names. */
 export function fromN8n(data: Record<string, unknown>): Record<string, unknown> {

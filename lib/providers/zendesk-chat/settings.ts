@@ -5,8 +5,25 @@
  * description, nowhere else.
  */
 import type { OAuth2Config } from '../../oauth2/types';
+import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
 import { listOf, trimmed } from '../settings';
 import { zendeskChatEndpoints, zendeskChatOAuth2Config, type ZendeskChatLocation } from './config';
+import { ZENDESK_CHAT } from './description';
+
+/** The credential's settings: Node-RED's `zendesk-chat-oauth2` renders its dialog from them. */
+export const ZENDESK_CHAT_SETTINGS: readonly SettingSpec[] = [
+  { name: 'host', label: 'Host', kind: 'choice', default: ZENDESK_CHAT.defaultHost, ui: { icon: 'server', choices: 'hostChoices' } },
+  { name: 'subdomain', label: 'Subdomain', kind: 'text', ui: { icon: 'globe', placeholder: 'acme (of acme.zendesk.com)', when: { setting: 'host', values: ['current'] } } },
+  { name: 'grantType', label: 'Grant', kind: 'choice', default: ZENDESK_CHAT.defaultGrant, ui: { icon: 'key', choices: 'grants' } },
+  { name: 'clientId', label: 'Client ID', kind: 'text', required: true, ui: { icon: 'user' } },
+  { name: 'clientSecret', label: 'Client secret', kind: 'secret', ui: { icon: 'lock' } },
+  { name: 'username', label: 'Username', kind: 'text', grants: ['password'], credential: true, ui: { icon: 'user' } },
+  { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], ui: { icon: 'lock' } },
+  { name: 'scopes', label: 'Scopes', kind: 'list', default: ZENDESK_CHAT.scopes.default.join(' '), ui: { icon: 'list', placeholder: ZENDESK_CHAT.scopes.default.join(' ') } },
+  { name: 'baseUrl', label: 'Base URL', kind: 'text', ui: { icon: 'globe', placeholder: 'optional: a proxy or sandbox instead of the Zendesk host', section: 'api' } },
+];
+
+export const ZENDESK_CHAT_CREDENTIAL_FIELDS = credentialFieldsOf(ZENDESK_CHAT_SETTINGS);
 
 /** Where the account lives: subdomain, host (current or legacy) and a custom base URL. */
 export function zendeskChatLocationOf(settings: Record<string, unknown>): ZendeskChatLocation {

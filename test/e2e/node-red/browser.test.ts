@@ -67,7 +67,12 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   await page.fill('#node-config-input-clientId', 'dt-client');
   await page.fill('#node-config-input-clientSecret', 'dt-secret+%:&/x');
   await page.fill('#node-config-input-scopes', 'apps.webhook:execute offline_access');
-  // the keep-alive and removal settings every config dialog shares (issue #10)
+  // the keep-alive and removal settings every config dialog shares (issue #10), in its collapsed Advanced section
+  expect(await page.isVisible('#node-config-input-keepAliveHours')).toBe(false);
+  // notes only where they apply: the scopes Deployteq offers, offline_access, the redirect URI (the released dialog showed 5)
+  const tips = await page.evaluate(() => Array.from(document.querySelectorAll('.red-ui-tray .form-tips')).filter((el) => (el as HTMLElement).offsetParent !== null).map((el) => (el as HTMLElement).innerText));
+  expect(tips).toEqual([expect.stringMatching(/^Scopes \(space separated\): apps\.webhook:execute/), expect.stringMatching(/^Add offline_access/), 'Register exactly this redirect URL for the application in Deployteq.']);
+  await page.click('#node-config-oauth2-advanced-toggle');
   await page.fill('#node-config-input-keepAliveHours', '24');
   expect(await page.isChecked('#node-config-input-revokeOnRemove')).toBe(false);
   expect(await page.isVisible('#node-config-oauth2-disconnect')).toBe(false);
