@@ -442,13 +442,16 @@ if (!window.OAuth2ConnectorsEditor) {
 
   /**
    * A config node type whose dialog comes from its settings schema: `defaults`, `credentials`, the
-   * template and the dialog's wiring. `D` is the editor description with `settings` and
-   * `credentialFields`; the type's .html keeps only its label, palette name and help.
+   * template and the dialog's wiring, from the type's entry in the descriptions' `dialogs` (its
+   * provider's description, `settings` and `credentialFields`). The type's .html keeps only its
+   * palette name and label; its help is in locales/en-US/.
    */
-  function schemaNode(type, D, options) {
+  function schemaNode(type) {
+    var descriptions = window.OAuth2ConnectorsDescriptions || {};
+    var D = descriptions.dialogs[type];
     var settings = D.settings;
     var definition = schemaDefinition(settings, D.credentialFields);
-    fillTemplate(type, schemaTemplate(settings, D.credentialFields, (window.OAuth2ConnectorsDescriptions || {}).sections || [], options.redirectTip));
+    fillTemplate(type, schemaTemplate(settings, D.credentialFields, descriptions.sections || [], D.redirectUriTip));
     return {
       defaults: definition.defaults,
       credentials: definition.credentials,

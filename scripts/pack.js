@@ -60,7 +60,7 @@ function copy(from, to) {
   fs.cpSync(from, to, { recursive: true });
 }
 
-/** Assets next to the entry points' folders: icons, codex files, editor files. */
+/** Assets next to the entry points' folders: icons, codex files, editor files, Node-RED's locales (help). */
 function assetsBeside(files, pattern) {
   const dirs = new Set(files.map((f) => path.dirname(f)));
   const out = [];
@@ -68,7 +68,7 @@ function assetsBeside(files, pattern) {
     for (const name of fs.readdirSync(dir)) {
       const full = path.join(dir, name);
       if (fs.statSync(full).isFile() && pattern.test(name)) out.push(full);
-      if (name === 'icons' && fs.statSync(full).isDirectory()) out.push(full);
+      if ((name === 'icons' || name === 'locales') && fs.statSync(full).isDirectory()) out.push(full);
     }
   }
   return out;

@@ -10,11 +10,9 @@ import type { ReactiveRefreshOptions } from '../../lib/oauth2/authorized-client'
 import type { OAuth2Config } from '../../lib/oauth2/types';
 import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import type { DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
-import { deployteqSetupOf } from '../../lib/providers/deployteq/settings';
 import { NODE_RED_CONFIG_TYPES, PROVIDERS, type NodeRedConfigType } from '../../lib/providers/registry';
-import { genericSetupOf } from '../../lib/providers/generic/settings';
 import { grantOf, numberOf, switchOf } from '../../lib/providers/settings';
-import { zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
+import type { ProviderSetup } from '../../lib/providers/setup';
 
 export type Settings = Record<string, unknown>;
 export type Credentials = Record<string, string | undefined>;
@@ -97,42 +95,35 @@ function grantSpec(grantType: GrantType, creds: Credentials): GrantSpec {
   return grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, creds);
 }
 
-export function buildDeployteq(settings: Settings, creds: Credentials): BuiltConfig {
-  const { config, grantType, webhookPolicy } = deployteqSetupOf({ ...settings, clientSecret: creds.clientSecret ?? '' });
-  validateConfig(config);
-  return {
-    config,
-    grant: grantSpec(grantType, creds),
-    grantType,
-    ...fingerprintsOf('deployteq-oauth2', config.client.clientId, grantType, { config }),
-    webhookPolicy,
-    ...lifecycleOf(settings),
-  };
-}
-
-export function buildZendeskChat(settings: Settings, creds: Credentials): BuiltConfig {
-  const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
-  const { apiBaseUrl, ...config } = zendeskChatConfigOf({ ...settings, clientSecret: creds.clientSecret });
-  validateConfig(config);
-  return { config, grant: grantSpec(grantType, creds), grantType, apiBaseUrl, ...fingerprintsOf('zendesk-chat-oauth2', config.client.clientId, grantType, { config, apiBaseUrl }), ...lifecycleOf(settings) };
-}
-
-export function buildGeneric(settings: Settings, creds: Credentials): BuiltConfig {
-  const setup = genericSetupOf({ ...settings, ...creds });
+/**
+ * The one builder: the provider's mapper (from the registry) over the settings and the credentials,
+ * then what every config node has (the grant, the fingerprints, keep-alive and removal). A
+ * credential field is read from the credentials only, never from the plain settings.
+ */
+export function buildConfig(type: ConfigType, settings: Settings, creds: Credentials): BuiltConfig {
+  const provider = PROVIDERS.find((p) => p.nodeRed.config === type);
+  if (!provider) throw new TypeError(`Unknown configuration type ${type}`);
+  const plain = Object.fromEntries(Object.entries(settings).filter(([name]) => !(name in provider.nodeRed.secrets)));
+  const setup: ProviderSetup = provider.nodeRed.setup({ ...plain, ...creds });
   validateConfig(setup.config);
   const seedHash = setup.seedRefreshToken ? createHash('sha256').update(setup.seedRefreshToken).digest('hex') : undefined;
+  const engineGrant = setup.grantType === 'refresh_token' ? 'authorization_code' : setup.grantType;
   return {
     ...setup,
-    ...fingerprintsOf('oauth2-client', setup.config.client.clientId, setup.grantType === 'refresh_token' ? 'authorization_code' : setup.grantType, { config: setup.config }, seedHash),
+    grant: setup.grant ?? grantSpec(setup.grantType, creds),
+    ...fingerprintsOf(type, setup.config.client.clientId, engineGrant, setup, seedHash),
     ...lifecycleOf(settings),
   };
 }
 
-export const BUILDERS: Record<ConfigType, (settings: Settings, creds: Credentials) => BuiltConfig> = {
-  'deployteq-oauth2': buildDeployteq,
-  'zendesk-chat-oauth2': buildZendeskChat,
-  'oauth2-client': buildGeneric,
-};
+export const buildDeployteq = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('deployteq-oauth2', settings, creds);
+export const buildZendeskChat = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('zendesk-chat-oauth2', settings, creds);
+export const buildGeneric = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('oauth2-client', settings, creds);
+
+export const BUILDERS = Object.fromEntries(NODE_RED_CONFIG_TYPES.map((type) => [type, (settings: Settings, creds: Credentials) => buildConfig(type, settings, creds)])) as Record<
+  ConfigType,
+  (settings: Settings, creds: Credentials) => BuiltConfig
+>;
 
 export function isConfigType(type: unknown): type is ConfigType {
   return typeof type === 'string' && (CONFIG_TYPES as readonly string[]).includes(type);

@@ -40,6 +40,8 @@ export interface ProviderDescription {
   rateLimit?: { limit: number; windowMs: number };
   /** Token answer quirks the engine handles, for help texts. */
   quirks: readonly string[];
+  /** Where to register the redirect URI, shown under it in the Node-RED dialog. */
+  redirectUriTip: string;
 }
 
 /** The choices' values, for validation. */

@@ -5,12 +5,14 @@
  * provider: `docs/adding-a-provider.md`.
  */
 import { DEPLOYTEQ } from './deployteq/description';
-import { DEPLOYTEQ_CREDENTIAL_FIELDS } from './deployteq/settings';
+import { DEPLOYTEQ_CREDENTIAL_FIELDS, DEPLOYTEQ_SETTINGS, deployteqSetupOf } from './deployteq/settings';
 import type { ProviderDescription } from './description';
 import { GENERIC } from './generic/description';
-import { GENERIC_CREDENTIAL_FIELDS } from './generic/settings';
+import { GENERIC_CREDENTIAL_FIELDS, GENERIC_SETTINGS, genericSetupOf } from './generic/settings';
+import type { SettingSpec } from './setting-ui';
+import type { SetupOf } from './setup';
 import { ZENDESK_CHAT } from './zendesk-chat/description';
-import { ZENDESK_CHAT_CREDENTIAL_FIELDS } from './zendesk-chat/settings';
+import { ZENDESK_CHAT_CREDENTIAL_FIELDS, ZENDESK_CHAT_SETTINGS, zendeskChatSetupOf } from './zendesk-chat/settings';
 
 /** An n8n credential: n8n's own OAuth2 (an `oAuth2Api` child) or the engine through `preAuthentication`. */
 export interface N8nCredentialEntry {
@@ -28,6 +30,10 @@ export interface ProviderEntry {
     actions: readonly string[];
     /** The config node's credential fields (`password` = secret). */
     secrets: Readonly<Record<string, 'text' | 'password'>>;
+    /** The config node's settings schema (its dialog is rendered from it). */
+    settings: readonly SettingSpec[];
+    /** The provider's one mapper: settings and credentials (flat, schema names) → configuration and grant. */
+    setup: SetupOf;
   };
   n8n: {
     credentials: readonly N8nCredentialEntry[];
@@ -39,12 +45,12 @@ export interface ProviderEntry {
 export const PROVIDERS = [
   {
     description: DEPLOYTEQ,
-    nodeRed: { config: 'deployteq-oauth2', actions: ['deployteq-webhook'], secrets: DEPLOYTEQ_CREDENTIAL_FIELDS },
+    nodeRed: { config: 'deployteq-oauth2', actions: ['deployteq-webhook'], secrets: DEPLOYTEQ_CREDENTIAL_FIELDS, settings: DEPLOYTEQ_SETTINGS, setup: deployteqSetupOf },
     n8n: { credentials: [{ name: 'deployteqOAuth2Api', displayName: 'Deployteq OAuth2 API', kind: 'oauth2' }], nodes: ['Deployteq'] },
   },
   {
     description: ZENDESK_CHAT,
-    nodeRed: { config: 'zendesk-chat-oauth2', actions: ['zendesk-chat'], secrets: ZENDESK_CHAT_CREDENTIAL_FIELDS },
+    nodeRed: { config: 'zendesk-chat-oauth2', actions: ['zendesk-chat'], secrets: ZENDESK_CHAT_CREDENTIAL_FIELDS, settings: ZENDESK_CHAT_SETTINGS, setup: zendeskChatSetupOf },
     n8n: {
       credentials: [
         { name: 'zendeskChatOAuth2Api', displayName: 'Zendesk Chat OAuth2 API', kind: 'oauth2' },
@@ -56,7 +62,7 @@ export const PROVIDERS = [
   {
     description: GENERIC,
     // the credential fields come from the generic client's settings schema
-    nodeRed: { config: 'oauth2-client', actions: ['oauth2-request'], secrets: GENERIC_CREDENTIAL_FIELDS },
+    nodeRed: { config: 'oauth2-client', actions: ['oauth2-request'], secrets: GENERIC_CREDENTIAL_FIELDS, settings: GENERIC_SETTINGS, setup: genericSetupOf },
     n8n: { credentials: [{ name: 'advancedOAuth2Api', displayName: 'Advanced OAuth2 API', kind: 'preAuth' }], nodes: [] },
   },
 ] as const satisfies readonly ProviderEntry[];

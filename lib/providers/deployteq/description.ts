@@ -62,6 +62,7 @@ export const DEPLOYTEQ: DeployteqDescription = {
   ],
   paths: { consentPage: '/oauth2/auth', exchange: '/oauth2/token' },
   // the domains of Deployteq's webhooks and auth servers
+  redirectUriTip: 'Register exactly this redirect URL for the application in Deployteq.',
   webhookHosts: ['webhook.myclang.com', '*.myclang.com', '*.clang.cloud', '*.deployteq.net', '*.canopydeploy.net'],
   webhookPlaceholder: 'https://webhook.myclang.com/app/api/rest/public/v2/project/datahook/data-receiver/123',
   // "6 MB" read as 6,000,000 bytes: the stricter reading never sends a body Deployteq may refuse

@@ -13,19 +13,24 @@ export interface GenericDescription extends ProviderDescription {
   tokenBodyFormats: ReadonlyArray<Choice<'form' | 'json'>>;
   /** Grants of the Node-RED client beyond the standard ones: a refresh token obtained elsewhere. */
   refreshOnly: Choice<'refresh_token'>;
+  /** The grants the Node-RED client offers: the standard ones and a refresh token obtained elsewhere. */
+  grantChoices: ReadonlyArray<Choice<GrantId | 'refresh_token'>>;
   /** The JWT client assertion's signing algorithm; the empty value picks it from the key. */
   signingAlgs: ReadonlyArray<Choice<'' | 'RS256' | 'ES256' | 'HS256'>>;
 }
+
+const GRANTS: ReadonlyArray<Choice<GrantId>> = [
+  { value: 'authorization_code', label: 'Authorization code (PKCE)', description: 'A user signs in and approves access; refresh tokens keep it' },
+  { value: 'client_credentials', label: 'Client credentials', description: 'Server to server, no user' },
+  { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
+];
+const REFRESH_ONLY: Choice<'refresh_token'> = { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' };
 
 export const GENERIC: GenericDescription = {
   id: 'generic',
   displayName: 'OAuth2',
   documentationUrl: 'https://www.rfc-editor.org/rfc/rfc6749',
-  grants: [
-    { value: 'authorization_code', label: 'Authorization code (PKCE)', description: 'A user signs in and approves access; refresh tokens keep it' },
-    { value: 'client_credentials', label: 'Client credentials', description: 'Server to server, no user' },
-    { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
-  ] as ReadonlyArray<Choice<GrantId>>,
+  grants: GRANTS,
   defaultGrant: 'authorization_code',
   clientAuth: 'auto',
   scopes: { choices: [], default: [] },
@@ -53,7 +58,9 @@ export const GENERIC: GenericDescription = {
     { value: 'form', label: 'Form (RFC 6749)' },
     { value: 'json', label: 'JSON' },
   ],
-  refreshOnly: { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' },
+  refreshOnly: REFRESH_ONLY,
+  grantChoices: [...GRANTS, REFRESH_ONLY],
+  redirectUriTip: 'Register exactly this redirect URI at the authorization server.',
   signingAlgs: [
     { value: '', label: 'Automatic', description: 'From the key: RS256 or ES256 for a private key, HS256 for the client secret' },
     { value: 'RS256', label: 'RS256' },

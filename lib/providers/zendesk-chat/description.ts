@@ -61,4 +61,5 @@ export const ZENDESK_CHAT: ZendeskChatDescription = {
     { value: 'legacy', label: 'www.zopim.com (legacy)', description: 'The former Zopim host, for older Chat accounts' },
   ],
   defaultHost: 'current',
+  redirectUriTip: 'Add exactly this redirect URL to the API client in the Chat dashboard.',
 };

@@ -50,3 +50,10 @@ export function zendeskChatConfigOf(settings: Record<string, unknown>): OAuth2Co
     scopes: listOf(settings.scopes),
   });
 }
+
+/** The mapper as the Node-RED builder calls it: configuration, grant type and API base URL. */
+export function zendeskChatSetupOf(settings: Record<string, unknown>): { config: OAuth2Config; grantType: 'authorization_code' | 'client_credentials' | 'password'; apiBaseUrl: string } {
+  const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
+  const { apiBaseUrl, ...config } = zendeskChatConfigOf(settings);
+  return { config, grantType, apiBaseUrl };
+}

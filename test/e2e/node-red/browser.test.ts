@@ -307,7 +307,7 @@ test('editor: the oauth2-client dialog is rendered from the settings schema: row
   await page.waitForSelector('#node-config-input-tokenUrl', { state: 'visible' });
   // one row per Node-RED setting of the schema, no other
   const rows = await page.evaluate(() => Array.from(document.querySelectorAll('.oauth2-setting')).map((el) => (el as HTMLElement).dataset.setting));
-  const schema = (EDITOR_DESCRIPTIONS.generic as { settings: Array<{ name: string }> }).settings.map((s) => s.name);
+  const schema = (EDITOR_DESCRIPTIONS.dialogs as Record<string, { settings: Array<{ name: string }> }>)['oauth2-client'].settings.map((s) => s.name);
   expect(rows).toEqual(['name', ...GENERIC_SETTINGS.filter((s) => !s.ui?.section && !s.nodeRed).map((s) => s.name), ...SETTING_SECTIONS.flatMap((section) => GENERIC_SETTINGS.filter((s) => s.ui?.section === section.id && !s.nodeRed).map((s) => s.name))]);
   expect([...rows].sort()).toEqual(['name', ...schema].sort());
   // a new node: Advanced is collapsed

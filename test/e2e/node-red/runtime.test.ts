@@ -6,6 +6,7 @@
 // the sandbox (which rejects reused refresh tokens) accepts every refresh.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NODE_RED_TYPES } from '../../../lib/providers/registry';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { followAuthorize } from '../../support/user-agent';
 import { deployteqFlow } from '../../node-red/support/flows';
@@ -92,6 +93,8 @@ describe.each(targets)('$label', (target) => {
     // (a <script src> carries none)
     const html = await runtime.admin('GET', 'nodes', undefined, { accept: 'text/html' });
     expect(html.text).toContain('<script type="text/javascript" src="resources/node-red-contrib-oauth2-connectors/oauth2-editor.js"></script>');
+    // every node's help, which the package keeps in locales/en-US/ as the core nodes do, reaches the editor
+    for (const type of NODE_RED_TYPES) expect({ type, help: html.text.includes(`data-help-name="${type}"`) }).toEqual({ type, help: true });
     const script = await fetch(`${runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-editor.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
