@@ -14,3 +14,21 @@ const body = [
   '',
 ].join('\n');
 fs.writeFileSync(target, body);
+
+// The Node-RED help files (locales/en-US/<node>.html) take shared paragraphs from
+// node-red/locales/fragments/<name>.html where they say <!-- include: <name> -->: one home for the
+// help every config node shares. The built (and packed) help files hold the text itself.
+const FRAGMENTS = path.join(ROOT, 'node-red', 'locales', 'fragments');
+const BUILT_HELP = path.join(ROOT, 'dist', 'node-red', 'locales', 'en-US');
+function fragment(name) {
+  const file = path.join(FRAGMENTS, `${name}.html`);
+  if (!/^[a-z-]+$/.test(name) || !fs.existsSync(file)) throw new Error(`help fragment ${name} not found in node-red/locales/fragments/`);
+  return fs.readFileSync(file, 'utf8').replace(/^<!--[\s\S]*?-->\n/, '');
+}
+for (const name of fs.readdirSync(BUILT_HELP).filter((f) => f.endsWith('.html'))) {
+  const file = path.join(BUILT_HELP, name);
+  const text = fs.readFileSync(file, 'utf8');
+  const built = text.replace(/^ *<!-- include: ([^ ]+) -->\n/gm, (_, fragmentName) => fragment(fragmentName));
+  if (built !== text) fs.writeFileSync(file, built);
+}
+fs.rmSync(path.join(ROOT, 'dist', 'node-red', 'locales', 'fragments'), { recursive: true, force: true });

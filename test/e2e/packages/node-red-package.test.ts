@@ -38,7 +38,12 @@ it('package.json: the Node-RED versions the tests run, no dependencies, the node
   for (const file of Object.values(manifest['node-red'].nodes) as string[]) {
     expect(fs.existsSync(path.join(dir, file))).toBe(true);
     expect(fs.existsSync(path.join(dir, file.replace(/\.js$/, '.html')))).toBe(true);
+    // its help beside it in locales/en-US/, with the shared paragraphs put in by the build
+    const help = fs.readFileSync(path.join(dir, path.dirname(file), 'locales', 'en-US', path.basename(file).replace(/\.js$/, '.html')), 'utf8');
+    expect(help).not.toContain('<!-- include:');
+    if (/oauth2\.js$|oauth2-client\.js$/.test(file)) expect(help).toContain('<b>Disconnect</b> revokes the tokens');
   }
+  expect(fs.existsSync(path.join(dir, 'dist', 'node-red', 'locales', 'fragments'))).toBe(false);
   expect(manifest.n8n).toBeUndefined();
 });
 
