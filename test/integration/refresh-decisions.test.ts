@@ -3,8 +3,9 @@
 // instance rotated the refresh token first, and what it keeps redacted. Against the provider sandbox.
 import { createAuthorizationRequest, parseAuthorizationCallback } from '../../lib/oauth2/authorize';
 import { OAuth2ReauthorizationRequired, type OAuth2Error } from '../../lib/oauth2/errors';
+import { AuthorizedClient } from '../../lib/oauth2/authorized-client';
 import { TokenManager, type TokenManagerOptions } from '../../lib/oauth2/token-manager';
-import { type GrantSpec } from '../../lib/oauth2/token-state';
+import { TokenKeeper, type GrantSpec } from '../../lib/oauth2/token-state';
 import type { OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { followAuthorize } from '../support/user-agent';
@@ -162,5 +163,45 @@ describe('credential secrets stay redacted for the credential\'s life (item 13)'
     for (let i = 0; i < 200; i++) await manager.getTokens({ forceRefresh: true });
     expect(grants().refresh_token).toBe(199);
     expect(manager.redact('login user-pass with gen-secret')).toBe('login [redacted] with [redacted]');
+  });
+});
+
+describe('the token state and the authorized client are separate parts (issue #16 item 5)', () => {
+  it('two clients on one token state share its single flight: 20 parallel calls, one token request', async () => {
+    const keeper = new TokenKeeper({ config: config(), grant: { type: 'client_credentials' } });
+    const a = new AuthorizedClient(keeper, { config: config() });
+    const b = new AuthorizedClient(keeper, { config: config(), reactive: { statuses: [401, 403] } });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).fetch({ url: me() })));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(grants().client_credentials).toBe(1);
+    expect(keeper.state).toBe('valid');
+  });
+
+  it('a rejected token is refreshed through the token state, once for all callers holding it', async () => {
+    const keeper = new TokenKeeper({ config: config(), grant: { type: 'client_credentials' } });
+    const client = new AuthorizedClient(keeper, { config: config() });
+    await client.fetch({ url: me() });
+    sb.addFault({ provider: 'generic', endpoint: 'api', kind: 'invalid-token', times: 5 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.fetch({ url: me() })));
+    expect(answers.map((r) => r.status)).toEqual(Array(5).fill(200));
+    expect(grants().client_credentials).toBe(2);
+  });
+
+  it('a new authorization ends the rejection back-off (TokenManager resets its client)', async () => {
+    const errors: OAuth2Error[] = [];
+    const manager = await authorized({ hooks: { onError: (e) => errors.push(e) } });
+    sb.addFault({ provider: 'generic', endpoint: 'api', kind: 'invalid-token', times: 1000 });
+    await manager.fetch({ url: me() });
+    await manager.fetch({ url: me() });
+    expect(grants().refresh_token).toBe(1);
+    expect(manager.rejectionBackoffUntil).toBeGreaterThan(Date.now());
+    const pending = createAuthorizationRequest(config());
+    const { code } = parseAuthorizationCallback(await followAuthorize(pending.url, REDIRECT), { state: pending.state });
+    await manager.exchangeCode({ code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
+    expect(manager.rejectionBackoffUntil).toBeUndefined();
+    await manager.fetch({ url: me() });
+    // refreshed on rejection again: the back-off ended with the new authorization
+    expect(grants().refresh_token).toBe(2);
+    expect(errors.filter((e) => e.code === 'token_rejected')).toHaveLength(2);
   });
 });
