@@ -1,4 +1,4 @@
-// Copies what tsc does not: node icons and the Node-RED editor files (.html) into dist/.
+// Copies what tsc does not: node icons, the Node-RED editor files (.html) and their locales (help, labels) into dist/.
 const { src, dest, parallel } = require('gulp');
 
 function copyIcons() {
@@ -8,7 +8,7 @@ function copyIcons() {
 }
 
 function copyNodeRedHtml() {
-  return src(['node-red/**/*.html', 'node-red/icons/**'], { base: '.', allowEmpty: true, encoding: false })
+  return src(['node-red/**/*.html', 'node-red/locales/**/*.json', 'node-red/icons/**'], { base: '.', allowEmpty: true, encoding: false })
     .pipe(dest('dist'));
 }
 

@@ -57,6 +57,11 @@ test('editor: add a deployteq-oauth2 config node, Authorize, approve, see the au
   }));
   expect(loaded.setup).toBe('function');
   expect(loaded.scripts.length).toBeGreaterThan(0);
+  // the action node's labels come from its catalog in locales/en-US/ (and "Name" from core's)
+  await page.waitForSelector('label[for="node-input-url"]', { state: 'visible' });
+  expect((await page.textContent('label[for="node-input-url"]'))?.trim()).toBe('Endpoint');
+  expect(await page.getAttribute('#node-input-url', 'placeholder')).toBe('https://… (empty: msg.url)');
+  expect((await page.textContent('label[for="node-input-name"]'))?.trim()).toBe('Name');
   for (const src of loaded.scripts) expect(src).toBe(`${runtime.adminUrl}resources/node-red-contrib-oauth2-connectors/oauth2-editor.js`);
 
   await page.click('#node-input-btn-deployteq-add');
@@ -287,6 +292,8 @@ test("editor: the health node's Watch list offers every config type of the provi
       read();
     });
   })) as { options: string[]; configs: Array<[string, string]> };
+  expect((await page.textContent('label[for="node-input-configNode"]'))?.trim()).toBe('Watch');
+  expect(await page.textContent('.red-ui-tray .form-tips code')).toBe('refresh_token_expiring');
   const ours: readonly string[] = NODE_RED_CONFIG_TYPES;
   // every config node of a registry type (also one deployed by an earlier test), the "all" choice, nothing else
   expect(seen.options).toEqual(['', ...seen.configs.filter(([, type]) => ours.includes(type)).map(([id]) => id)]);
