@@ -26,15 +26,28 @@ function outputJson(result: WebhookResult, full: boolean): IDataObject {
 	return { response: body ?? null, statusCode: result.status, ...count };
 }
 
-/** Batches of items: at most `batchSize` items, and each batch's JSON within Deployteq's 6 MB. */
-function batches(context: IExecuteFunctions, count: number, batchSize: number): number[][] {
-	const sizes = Array.from({ length: count }, (_, i) => {
+/** Each item's body, read once (its parameters are expressions): the body, or the error it raised. */
+type ItemBody = { body: IDataObject | IDataObject[] } | { error: unknown };
+
+function itemBodies(context: IExecuteFunctions, count: number): ItemBody[] {
+	return Array.from({ length: count }, (_, i) => {
 		try {
-			return recordsBytes(recordsOf(bodyForItem(context, i)));
-		} catch {
-			return 0; // the item's own error is raised when its batch is built
+			return { body: bodyForItem(context, i) };
+		} catch (error) {
+			return { error };
 		}
 	});
+}
+
+function bodyOf(item: ItemBody): IDataObject | IDataObject[] {
+	if ('error' in item) throw item.error;
+	return item.body;
+}
+
+/** Batches of items: at most `batchSize` items, and each batch's JSON within Deployteq's 6 MB. */
+function batches(bodies: ItemBody[], batchSize: number): number[][] {
+	// an item whose body failed counts 0 bytes: its own error is raised when its batch is sent
+	const sizes = bodies.map((item) => ('error' in item ? 0 : recordsBytes(recordsOf(item.body))));
 	return groupBySize(sizes, batchSize);
 }
 
@@ -52,12 +65,13 @@ export async function triggerWebhook(this: IExecuteFunctions): Promise<INodeExec
 	const signal = this.getExecutionCancelSignal?.();
 	const policy = await deployteqWebhookPolicy(this);
 
-	const groups = delivery === 'batch' ? batches(this, items.length, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
+	const bodies = itemBodies(this, items.length);
+	const groups = delivery === 'batch' ? batches(bodies, this.getNodeParameter('batchSize', 0, 100) as number) : items.map((_, i) => [i]);
 
 	const settled = await runBoundedAfterFirst(groups.length, options.concurrency ?? 5, async (g) => {
 		const indexes = groups[g];
 		const endpoint = this.getNodeParameter('endpointUrl', indexes[0]) as string;
-		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyForItem(this, i))) : bodyForItem(this, indexes[0]);
+		const body = delivery === 'batch' ? indexes.flatMap((i) => recordsOf(bodyOf(bodies[i]))) : bodyOf(bodies[indexes[0]]);
 		return await triggerDeployteqWebhook(client, endpoint, body, { ...policy, signal });
 	});
 
