@@ -363,7 +363,7 @@ if (!window.OAuth2ConnectorsEditor) {
 
   /** The collapsed "Advanced" section: its toggle and its body (the lifecycle rows are added by setup). */
   function advancedHtml(body) {
-    return '<div class="form-row"><a href="#" id="node-config-oauth2-advanced-toggle" class="red-ui-button red-ui-button-small">' +
+    return '<div class="form-row"><a href="#" id="node-config-oauth2-advanced-toggle" class="red-ui-button">' +
       '<i class="fa fa-caret-right"></i> Advanced</a> <span id="node-config-oauth2-advanced-summary" style="margin-left:6px;font-style:italic;opacity:0.8"></span></div>' +
       '<div id="node-config-oauth2-advanced" style="display:none">' + body + '</div>';
   }
