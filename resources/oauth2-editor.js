@@ -126,7 +126,6 @@ if (!window.OAuth2ConnectorsEditor) {
 
   /** The keep-alive and "revoke when deleted" rows and the Disconnect button, the same in every config dialog. */
   function lifecycleRows(node) {
-    var buttons = $('#node-config-oauth2-test').closest('.form-row');
     var rows = $('<div class="form-row">' +
       '<label for="node-config-input-keepAliveHours"><i class="fa fa-heartbeat"></i> Keep alive (h)</label>' +
       '<input type="text" id="node-config-input-keepAliveHours" placeholder="refresh an idle credential at least this often, e.g. 24" style="width:70%">' +
@@ -138,9 +137,7 @@ if (!window.OAuth2ConnectorsEditor) {
       '<input type="checkbox" id="node-config-input-revokeOnRemove" style="width:auto;vertical-align:top"> ' +
       '<span>revoke the tokens at the provider when this configuration is deleted and deployed</span>' +
       '</div>');
-    var advanced = $('#node-config-oauth2-advanced');
-    if (advanced.length) rows.appendTo(advanced);
-    else rows.insertBefore(buttons);
+    rows.appendTo('#node-config-oauth2-advanced');
     $('#node-config-input-keepAliveHours').val(node.keepAliveHours === undefined ? '' : node.keepAliveHours);
     $('#node-config-input-revokeOnRemove').prop('checked', node.revokeOnRemove === true);
     $('<button type="button" class="red-ui-button" id="node-config-oauth2-disconnect"><i class="fa fa-chain-broken"></i> Disconnect</button>')
@@ -226,9 +223,8 @@ if (!window.OAuth2ConnectorsEditor) {
   function setup(node, type, options) {
     var box = $('#node-config-oauth2-status');
     $('#node-config-oauth2-redirect').val(callbackUrl());
-    var grantOf = options.grant || function () { return $('#node-config-input-grantType').val(); };
     function toggle() {
-      var grant = grantOf();
+      var grant = $('#node-config-input-grantType').val();
       var code = grant === 'authorization_code';
       $('#node-config-oauth2-authorize').toggle(code);
       $('.node-config-oauth2-code-only').toggle(code);
@@ -408,8 +404,8 @@ if (!window.OAuth2ConnectorsEditor) {
       var when = s.ui.when;
       return !when || when.values.indexOf($('#node-config-input-' + when.setting).val()) >= 0;
     }
-    var scopeList = D.scopes && D.scopes.choices && D.scopes.choices.length ? window.OAuth2ConnectorsEditor.scopeList(D.scopes) : '';
-    $('#node-config-oauth2-scope-list').html(scopeList);
+    var scopes = D.scopes && D.scopes.choices && D.scopes.choices.length ? scopeList(D.scopes) : '';
+    $('#node-config-oauth2-scope-list').html(scopes);
     function update() {
       var grant = $('#node-config-input-grantType').val();
       settings.forEach(function (s) {
@@ -418,7 +414,7 @@ if (!window.OAuth2ConnectorsEditor) {
         (s.ui.tips || []).forEach(function (tip, i) {
           $('.oauth2-setting-tip[data-setting="' + s.name + '"][data-tip="' + i + '"]').toggle(shown && (!tip.grants || tip.grants.indexOf(grant) >= 0));
         });
-        if (s.name === 'scopes') $('#node-config-oauth2-scope-list').toggle(shown && !!scopeList);
+        if (s.name === 'scopes') $('#node-config-oauth2-scope-list').toggle(shown && !!scopes);
       });
     }
     settings.forEach(function (s) { if (s.ui.when) $('#node-config-input-' + s.ui.when.setting).on('change', update); });
@@ -462,8 +458,5 @@ if (!window.OAuth2ConnectorsEditor) {
     };
   }
 
-  window.OAuth2ConnectorsEditor = {
-    setup: setup, lifecycleDefaults: lifecycleDefaults, callbackUrl: callbackUrl, safeHttpUrl: safeHttpUrl, fillSelect: fillSelect, scopeList: scopeList,
-    schemaNode: schemaNode, isMap: isMap,
-  };
+  window.OAuth2ConnectorsEditor = { setup: setup, schemaNode: schemaNode };
 }

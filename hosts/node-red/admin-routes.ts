@@ -22,7 +22,7 @@ import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizatio
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import { NODE_HOST } from '../../lib/hosts/node';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { BUILDERS, CONFIG_TYPES, CREDENTIALS, endpointsOf, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { buildConfig, CONFIG_TYPES, CREDENTIALS, endpointsOf, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { allConnections, connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
@@ -111,7 +111,7 @@ function deployedNode(RED: RED, type: ConfigType, id: string): { built?: BuiltCo
   if (types.some((t) => t !== type)) throw new TypeError(`node ${id} is not a ${type} configuration`);
   if (definition) {
     try {
-      return { built: BUILDERS[type](definition as Settings, (RED.nodes.getCredentials(id) ?? {}) as Credentials) };
+      return { built: buildConfig(type, definition as Settings, (RED.nodes.getCredentials(id) ?? {}) as Credentials) };
     } catch {
       return {};
     }
@@ -139,7 +139,7 @@ function buildFromRequest(RED: RED, type: ConfigType, id: string, body: { settin
       if (spec.type === 'password') borrowed.push(field);
     }
   }
-  const built = BUILDERS[type](body.settings ?? {}, credentials);
+  const built = buildConfig(type, body.settings ?? {}, credentials);
   if (borrowed.length) {
     const again = `type the ${borrowed.join(', ')} again: stored secrets are used only with the deployed endpoints`;
     if (!deployed?.built) throw new TypeError(`the deployed configuration is not valid; ${again}`);

@@ -6,35 +6,21 @@
 import { createHash } from 'node:crypto';
 import { validateConfig } from '../../lib/oauth2/config';
 import type { GrantSpec } from '../../lib/oauth2/token-state';
-import type { ReactiveRefreshOptions } from '../../lib/oauth2/authorized-client';
-import type { OAuth2Config } from '../../lib/oauth2/types';
 import { endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
-import type { DeployteqWebhookPolicy } from '../../lib/providers/deployteq';
 import { NODE_RED_CONFIG_TYPES, PROVIDERS, type NodeRedConfigType } from '../../lib/providers/registry';
 import { grantOf, numberOf, switchOf } from '../../lib/providers/settings';
-import type { ProviderSetup } from '../../lib/providers/setup';
+import type { ProviderSetup, SetupGrant } from '../../lib/providers/setup';
 
 export type Settings = Record<string, unknown>;
 export type Credentials = Record<string, string | undefined>;
 
-export type GrantType = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
-
-export interface BuiltConfig {
-  config: OAuth2Config;
+/** A config node ready to run: its provider's setup, the engine grant, the fingerprints and the lifecycle settings. */
+export interface BuiltConfig extends ProviderSetup {
   grant: GrantSpec;
-  grantType: GrantType;
-  /** Zendesk Chat: the API base URL. */
-  apiBaseUrl?: string;
-  /** A refresh token typed into the credential (generic client), used when nothing newer is stored. */
-  seedRefreshToken?: string;
   /** Binds stored tokens to this client: type, client id, grant, seed and every endpoint. */
   fingerprint: string;
   /** The fingerprint of releases before endpoints were part of it (type, client id, token URL, grant, seed). */
   legacyFingerprint: string;
-  /** Token manager options beyond the configuration (generic client). */
-  manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
-  /** Deployteq: where the webhook node may send the token. */
-  webhookPolicy?: DeployteqWebhookPolicy;
   /** Keep-alive: also refresh this long after the last tokens (besides before the refresh token expires). */
   keepAliveMs?: number;
   /** Revoke the tokens at the provider when the config node is deleted. */
@@ -90,9 +76,9 @@ function fingerprint(parts: Array<string | undefined>): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32);
 }
 
-/** The engine grant (a stored refresh token alone runs as an authorization-code credential). */
-function grantSpec(grantType: GrantType, creds: Credentials): GrantSpec {
-  return grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, creds);
+/** The engine's grant type (a stored refresh token alone runs as an authorization-code credential). */
+function engineGrantOf(grantType: SetupGrant): Exclude<SetupGrant, 'refresh_token'> {
+  return grantType === 'refresh_token' ? 'authorization_code' : grantType;
 }
 
 /**
@@ -107,23 +93,14 @@ export function buildConfig(type: ConfigType, settings: Settings, creds: Credent
   const setup: ProviderSetup = provider.nodeRed.setup({ ...plain, ...creds });
   validateConfig(setup.config);
   const seedHash = setup.seedRefreshToken ? createHash('sha256').update(setup.seedRefreshToken).digest('hex') : undefined;
-  const engineGrant = setup.grantType === 'refresh_token' ? 'authorization_code' : setup.grantType;
+  const engineGrant = engineGrantOf(setup.grantType);
   return {
     ...setup,
-    grant: setup.grant ?? grantSpec(setup.grantType, creds),
+    grant: setup.grant ?? grantOf(engineGrant, creds),
     ...fingerprintsOf(type, setup.config.client.clientId, engineGrant, setup, seedHash),
     ...lifecycleOf(settings),
   };
 }
-
-export const buildDeployteq = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('deployteq-oauth2', settings, creds);
-export const buildZendeskChat = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('zendesk-chat-oauth2', settings, creds);
-export const buildGeneric = (settings: Settings, creds: Credentials): BuiltConfig => buildConfig('oauth2-client', settings, creds);
-
-export const BUILDERS = Object.fromEntries(NODE_RED_CONFIG_TYPES.map((type) => [type, (settings: Settings, creds: Credentials) => buildConfig(type, settings, creds)])) as Record<
-  ConfigType,
-  (settings: Settings, creds: Credentials) => BuiltConfig
->;
 
 export function isConfigType(type: unknown): type is ConfigType {
   return typeof type === 'string' && (CONFIG_TYPES as readonly string[]).includes(type);

@@ -12,7 +12,7 @@ import { durationText } from '../../lib/oauth2/time';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
-import { BUILDERS, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
+import { buildConfig, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { publishHealth } from './health';
 import { keepAliveFloorMs, keepAlivePlan, scheduleKeepAlive } from './keep-alive';
 import type { NodeDefinition, RED, RedNode } from './red';
@@ -141,7 +141,7 @@ export class Connection {
     let manager: TokenManager | undefined;
     let configError: string | undefined;
     try {
-      built = BUILDERS[type](settings as Settings, (node.credentials ?? {}) as Credentials);
+      built = buildConfig(type, settings as Settings, (node.credentials ?? {}) as Credentials);
       manager = this.createManager(built);
     } catch (error) {
       configError = safeMessage(error);

@@ -9,6 +9,10 @@ import type { TokenKeeper } from './token-state';
 import type { OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
 import { checkEndpointUrl } from './urls';
 
+/**
+ * A rule on an API error body that means "token rejected", for providers that say so with 400 or
+ * 403 and a body such as `{"error":"token_expired"}`.
+ */
 export interface BodyRejectionRule {
   /** Dotted path into the JSON body, e.g. `error` or `errors.0.code`. */
   path: string;

@@ -12,7 +12,7 @@ import { advancedSetup } from '../../hosts/n8n/advanced-config';
 import { EDITOR_DESCRIPTIONS } from '../../lib/providers/editor-descriptions';
 import { fromN8n, GENERIC_SETTINGS, genericSetupOf, type GenericSetting } from '../../lib/providers/generic/settings';
 import { PROVIDERS } from '../../lib/providers/registry';
-import { buildGeneric } from '../../hosts/node-red/builders';
+import { buildConfig } from '../../hosts/node-red/builders';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** n8n properties that are no setting: the token state n8n keeps, and the method `auto` settled on. */
@@ -89,7 +89,7 @@ describe('the generic client: one schema, both hosts', () => {
       rejectedBodyPath: 'error', rejectedBodyValues: 'token_expired',
     };
     const fromN8nHost = advancedSetup(n8n);
-    const fromNodeRed = buildGeneric(nodeRed, { clientSecret: 'se+cret', username: 'u', password: 'p' });
+    const fromNodeRed = buildConfig('oauth2-client', nodeRed, { clientSecret: 'se+cret', username: 'u', password: 'p' });
     expect(fromNodeRed.config).toEqual(fromN8nHost.config);
     expect(fromNodeRed.grant).toEqual(fromN8nHost.grant);
     expect(fromNodeRed.manager).toEqual(fromN8nHost.manager);

@@ -5,7 +5,7 @@ import { publicCode, GENERIC_CODE, isKnownCode } from '../../lib/oauth2/failure'
 import { ENDPOINT_SETTINGS, endpointsOf as engineEndpoints } from '../../lib/oauth2/endpoints';
 import { MAX_LIFETIME_SEC, normaliseTokenResponse, parseExpiresIn } from '../../lib/oauth2/token-response';
 import { durationText, isoDate } from '../../lib/oauth2/time';
-import { BUILDERS, endpointsOf, holds } from '../../hosts/node-red/builders';
+import { buildConfig, endpointsOf, holds } from '../../hosts/node-red/builders';
 import { KEEP_ALIVE_FLOOR_MS, keepAliveFloorMs, keepAlivePlan } from '../../hosts/node-red/keep-alive';
 
 describe('failure codes (item 3)', () => {
@@ -74,23 +74,23 @@ describe('one list of endpoints (items 1 and 2)', () => {
   });
 
   it('every endpoint changes the fingerprint and the endpoint list; the legacy fingerprint is the released one', () => {
-    const base = BUILDERS['oauth2-client'](generic, {});
+    const base = buildConfig('oauth2-client', generic, {});
     for (const [key, value] of [['revocationUrl', 'https://as.example.com/revoke'], ['refreshUrl', 'https://as.example.com/r'], ['authorizationUrl', 'https://as.example.com/a'], ['issuer', 'https://as.example.com'], ['allowHttpHosts', 'x.example']]) {
-      const changed = BUILDERS['oauth2-client']({ ...generic, [key]: value }, {});
+      const changed = buildConfig('oauth2-client', { ...generic, [key]: value }, {});
       expect([key, endpointsOf(changed)]).not.toEqual([key, endpointsOf(base)]);
       if (key !== 'allowHttpHosts') expect([key, changed.fingerprint]).not.toEqual([key, base.fingerprint]);
       expect(changed.legacyFingerprint).toBe(base.legacyFingerprint);
     }
     // the fingerprints the released versions stored (computed with the release's builders)
     const s = { ...generic, authBaseUrl: 'https://auth.example.com', subdomain: 'acme' };
-    expect(BUILDERS['deployteq-oauth2'](s, { clientSecret: 'x' }).legacyFingerprint).toBe('be3bca4302f1c83baeb0f96904884e9d');
-    expect(BUILDERS['zendesk-chat-oauth2'](s, { clientSecret: 'x' }).legacyFingerprint).toBe('d2f72ad4c3eb27db15ef469b9c2c654d');
-    expect(BUILDERS['oauth2-client'](s, { clientSecret: 'x' }).legacyFingerprint).toBe('163d7596bc025b143effdc555691e756');
-    expect(BUILDERS['oauth2-client'](s, { clientSecret: 'x', refreshToken: 'seed' }).legacyFingerprint).toBe('7cd107510ea3fb46dd9e0d2b06ce9bfd');
+    expect(buildConfig('deployteq-oauth2', s, { clientSecret: 'x' }).legacyFingerprint).toBe('be3bca4302f1c83baeb0f96904884e9d');
+    expect(buildConfig('zendesk-chat-oauth2', s, { clientSecret: 'x' }).legacyFingerprint).toBe('d2f72ad4c3eb27db15ef469b9c2c654d');
+    expect(buildConfig('oauth2-client', s, { clientSecret: 'x' }).legacyFingerprint).toBe('163d7596bc025b143effdc555691e756');
+    expect(buildConfig('oauth2-client', s, { clientSecret: 'x', refreshToken: 'seed' }).legacyFingerprint).toBe('7cd107510ea3fb46dd9e0d2b06ce9bfd');
   });
 
   it('a stored entry is held by its configuration; the legacy form only where allowed', () => {
-    const built = BUILDERS['oauth2-client'](generic, {});
+    const built = buildConfig('oauth2-client', generic, {});
     expect(holds({ fingerprint: built.fingerprint }, built)).toBe(true);
     expect(holds({ fingerprint: built.legacyFingerprint }, built)).toBe(true);
     expect(holds({ fingerprint: built.legacyFingerprint }, built, false)).toBe(false);

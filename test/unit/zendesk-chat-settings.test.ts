@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 
 import { zendeskChatPasswordSetup } from '../../hosts/n8n/zendesk-chat-fields';
-import { buildZendeskChat } from '../../hosts/node-red/builders';
+import { buildConfig } from '../../hosts/node-red/builders';
 import { engineSetup } from '../../nodes/OAuth2CredentialHealthTrigger/token-check';
 import { ZENDESK_CHAT } from '../../lib/providers/zendesk-chat/description';
 import { zendeskChatApiBaseUrlOf, zendeskChatConfigOf } from '../../lib/providers/zendesk-chat/settings';
@@ -17,7 +17,7 @@ const nodeRedCreds = { clientSecret: 's3cr+t', username: 'agent@acme.test', pass
 describe('Zendesk Chat: one mapper for both hosts', () => {
   it('the same account in n8n and in Node-RED gives the same engine configuration and grant', () => {
     const n8n = zendeskChatPasswordSetup(n8nData);
-    const nodeRed = buildZendeskChat(nodeRedSettings, nodeRedCreds);
+    const nodeRed = buildConfig('zendesk-chat-oauth2', nodeRedSettings, nodeRedCreds);
     expect(nodeRed.config).toEqual(n8n.config);
     expect(nodeRed.grant).toEqual(n8n.grant);
     expect(engineSetup('zendeskChatPasswordOAuth2Api', n8nData)).toEqual(n8n);
@@ -27,7 +27,7 @@ describe('Zendesk Chat: one mapper for both hosts', () => {
 
   it('no scope chosen: the description default, in both hosts', () => {
     expect(zendeskChatPasswordSetup({ ...n8nData, requestedScopes: [] }).config.scopes).toEqual([...ZENDESK_CHAT.scopes.default]);
-    expect(buildZendeskChat({ ...nodeRedSettings, scopes: '' }, nodeRedCreds).config.scopes).toEqual([...ZENDESK_CHAT.scopes.default]);
+    expect(buildConfig('zendesk-chat-oauth2', { ...nodeRedSettings, scopes: '' }, nodeRedCreds).config.scopes).toEqual([...ZENDESK_CHAT.scopes.default]);
   });
 
   it('clear errors for an empty client ID, an empty user name and an unknown scope', () => {

@@ -5,7 +5,9 @@
  * description, nowhere else.
  */
 import type { OAuth2Config } from '../../oauth2/types';
+import { values } from '../description';
 import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
+import type { ProviderSetup } from '../setup';
 import { listOf, trimmed } from '../settings';
 import { zendeskChatEndpoints, zendeskChatOAuth2Config, type ZendeskChatLocation } from './config';
 import { ZENDESK_CHAT } from './description';
@@ -51,9 +53,9 @@ export function zendeskChatConfigOf(settings: Record<string, unknown>): OAuth2Co
   });
 }
 
-/** The mapper as the Node-RED builder calls it: configuration, grant type and API base URL. */
-export function zendeskChatSetupOf(settings: Record<string, unknown>): { config: OAuth2Config; grantType: 'authorization_code' | 'client_credentials' | 'password'; apiBaseUrl: string } {
-  const grantType = (['authorization_code', 'client_credentials', 'password'] as const).find((g) => g === settings.grantType) ?? 'authorization_code';
+/** The mapper as the Node-RED builder calls it: configuration, grant type (one of the description's) and API base URL. */
+export function zendeskChatSetupOf(settings: Record<string, unknown>): ProviderSetup & { apiBaseUrl: string } {
+  const grantType = values(ZENDESK_CHAT.grants).find((g) => g === settings.grantType) ?? ZENDESK_CHAT.defaultGrant;
   const { apiBaseUrl, ...config } = zendeskChatConfigOf(settings);
   return { config, grantType, apiBaseUrl };
 }
