@@ -208,7 +208,7 @@ function tokensOf(id: string, RED: RED): TokenSummary {
   const live = connectionFor(id);
   const stored = tokenStoreFor(RED.settings).read(id);
   if (live && (!stored || !live.built || holds(stored, live.built))) return live.summary();
-  if (stored) return { ...summarise(stored.tokens, stored.reauthorizationRequired ? 'reauthorization_required' : 'valid'), ...(live ? { pendingDeploy: true } : {}) };
+  if (stored?.tokens) return { ...summarise(stored.tokens, stored.reauthorizationRequired ? 'reauthorization_required' : 'valid'), ...(live ? { pendingDeploy: true } : {}) };
   return live?.summary() ?? { authorized: false, state: 'empty', hasRefreshToken: false };
 }
 
@@ -251,7 +251,10 @@ async function disconnect(RED: RED, type: ConfigType, id: string, body: { settin
   if (live && live.type === type) return live.disconnect();
   const store = tokenStoreFor(RED.settings);
   const entry = store.read(id);
-  if (!entry) return disconnectOutcome({ revoked: [], skipped: 'no_tokens' });
+  if (!entry?.tokens) {
+    if (entry) await store.remove(id); // only a remembered refused client authentication
+    return disconnectOutcome({ revoked: [], skipped: 'no_tokens' });
+  }
   const built = revokerFor(RED, type, id, body, entry);
   let manager: TokenManager | undefined;
   let result: RevocationResult;

@@ -9,6 +9,7 @@ import { within } from '../../lib/oauth2/host';
 import { NODE_HOST } from '../../lib/hosts/node';
 import { redact } from '../../lib/oauth2/redact';
 import { durationText } from '../../lib/oauth2/time';
+import type { RefusedSearch } from '../../lib/oauth2/auth-search';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { TokenSet } from '../../lib/oauth2/types';
@@ -217,10 +218,12 @@ export class Connection {
       config: built.config,
       grant: built.grant,
       tokens,
+      refusedAuthSearch: stored?.refusedAuthSearch,
       refreshSkewMs: built.manager?.refreshSkewMs,
       reactive: built.manager?.reactive,
       hooks: {
         onTokens: (next) => this.persist(next, false),
+        onRefusedAuthSearch: (memory) => this.keepRefusedSearch(memory),
         onError: (error) => this.onError(error),
         reload: () => this.reload(),
         onEvent: (event) => publishHealth({ event: event.type, configNode: this.identity, at: event.at, message: event.message, expiresAt: event.expiresAt, refreshExpiresAt: event.refreshExpiresAt, scope: event.scope }),
@@ -252,6 +255,14 @@ export class Connection {
     await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
     this.showStatus(tokens);
     if (!reauthorizationRequired) this.keepAlive(tokens);
+  }
+
+  /** Keeps a refused `auto` search in this node's entry (beside its tokens, if any), so a restart does not search again. */
+  private async keepRefusedSearch(refusedAuthSearch: RefusedSearch): Promise<void> {
+    if (!this.built || this.closed) return;
+    const current = this.store.read(this.node.id);
+    if (current && !holds(current, this.built)) return; // another client's tokens (an Authorize not deployed yet): never overwritten
+    await this.store.write({ ...(current ?? { nodeId: this.node.id, fingerprint: this.built.fingerprint }), refusedAuthSearch, savedAt: Date.now() });
   }
 
   private onError(error: OAuth2Error): void {

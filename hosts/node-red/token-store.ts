@@ -22,6 +22,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isoDate } from '../../lib/oauth2/time';
+import type { RefusedSearch } from '../../lib/oauth2/auth-search';
 import type { TokenSet } from '../../lib/oauth2/types';
 import type { RedSettings } from './red';
 
@@ -37,10 +38,13 @@ export interface StoredEntry {
   revision?: number;
   /** Binds the tokens to the client they were issued to (type, client id, token URL, grant). */
   fingerprint: string;
-  tokens: TokenSet;
+  /** Absent when the entry only remembers a refused client authentication. */
+  tokens?: TokenSet;
   savedAt: number;
   /** The refresh token was rejected: the user must authorize again. */
   reauthorizationRequired?: boolean;
+  /** `auto` client authentication was refused with every method (kept beside the learned method, which the tokens carry). */
+  refusedAuthSearch?: RefusedSearch;
 }
 
 /**
@@ -49,6 +53,7 @@ export interface StoredEntry {
  * "expired".
  */
 function withValidTimes(entry: StoredEntry): StoredEntry {
+  if (!entry.tokens) return entry;
   const tokens = { ...entry.tokens };
   for (const key of ['expiresAt', 'obtainedAt', 'refreshExpiresAt'] as const) {
     const value = tokens[key] as unknown;
@@ -279,7 +284,7 @@ export class TokenStore {
     return this.serialise(entry.nodeId, () => {
       this.ensureDir();
       const current = this.load(entry.nodeId).entry;
-      if (current && current.fingerprint === entry.fingerprint && (current.tokens.obtainedAt ?? 0) > (entry.tokens.obtainedAt ?? 0)) return false;
+      if (current && current.fingerprint === entry.fingerprint && (current.tokens?.obtainedAt ?? 0) > (entry.tokens?.obtainedAt ?? 0)) return false;
       const stored: StoredEntry = { ...entry, revision: (current?.revision ?? 0) + 1 };
       const [key] = this.keys(true);
       const iv = randomBytes(12);

@@ -1,5 +1,5 @@
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
-import { authSearchKey, nextAfterRefusedSearch, recordAuthSearch } from './auth-search';
+import { authSearchKey, nextAfterRefusedSearch, recordAuthSearch, refusedSearchOf, restoreRefusedSearch, type RefusedSearch } from './auth-search';
 import { applyClientAuth, CLIENT_AUTH_LABELS, clientAuthCandidates, clientAuthParts } from './client-auth';
 import { OAuth2Error, type OAuth2Phase } from './errors';
 import { isRepeatableGrant, tokenRetryStatuses } from './failure';
@@ -30,6 +30,8 @@ export interface ClientAuthState {
   learned?: ConcreteClientAuthMethod;
   serverMethods?: string[];
   discovered?: boolean;
+  /** Every method was refused for these settings (kept by the host beside the learned method). */
+  refusedSearch?: RefusedSearch;
 }
 
 export interface TokenRequestContext {
@@ -89,6 +91,8 @@ export async function requestToken(
   const all = await candidates(ctx, transport);
   // after a search refused with every method, one request (the likeliest) until something changes
   const key = auto && all.length > 1 ? authSearchKey(config, url) : undefined;
+  const kept = ctx.clientAuth?.refusedSearch;
+  if (key !== undefined && kept?.key === key) restoreRefusedSearch(kept);
   const turn = key === undefined ? undefined : nextAfterRefusedSearch(key, all.length);
   const again = turn !== undefined;
   const methods = again ? [all[turn]] : all;
@@ -100,7 +104,10 @@ export async function requestToken(
       const tokens = await requestTokenWith(ctx, transport, grantType, grantParams, url, method);
       if (key !== undefined) recordAuthSearch(key, 'succeeded');
       if (auto) {
-        if (ctx.clientAuth) ctx.clientAuth.learned = method;
+        if (ctx.clientAuth) {
+          ctx.clientAuth.learned = method;
+          ctx.clientAuth.refusedSearch = undefined;
+        }
         tokens.clientAuthMethod = method;
       }
       return tokens;
@@ -109,6 +116,7 @@ export async function requestToken(
       if (tried.length < methods.length) continue;
       if (key === undefined) throw error;
       recordAuthSearch(key, 'refused');
+      if (ctx.clientAuth) ctx.clientAuth.refusedSearch = refusedSearchOf(key);
       throw searchRefused(error as OAuth2Error, tried, again ? all : undefined, ctx.redactor);
     }
   }

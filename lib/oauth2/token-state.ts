@@ -6,6 +6,7 @@ import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshT
 import { Redactor } from './redact';
 import { refreshTokenRefused } from './failure';
 import type { BeforeTokenRequestHook, ClientAuthState, TokenRequestContext } from './token-request';
+import type { RefusedSearch } from './auth-search';
 import { within, type EngineHost } from './host';
 import type { OAuth2Config, TokenSet, Transport } from './types';
 
@@ -37,6 +38,12 @@ export interface TokenManagerHooks {
   reload?: () => TokenSet | undefined | Promise<TokenSet | undefined>;
   /** The credential's lifecycle (obtained, refreshed, rotated, refresh failed, reconnect needed, recovered). Must not throw. */
   onEvent?: (event: CredentialEvent) => void;
+  /**
+   * `auto` client authentication was refused with every method (or again after that): keep this
+   * beside the tokens and pass it back as `refusedAuthSearch`, so a restart does not search again.
+   * New tokens end it (the host stores them without it). Awaited; its failure is ignored.
+   */
+  onRefusedAuthSearch?: (memory: RefusedSearch) => void | Promise<void>;
 }
 
 export interface TokenStateOptions {
@@ -44,6 +51,8 @@ export interface TokenStateOptions {
   grant: GrantSpec;
   /** A stored token set to start from. */
   tokens?: TokenSet;
+  /** A refused `auto` search the host kept (`onRefusedAuthSearch`). */
+  refusedAuthSearch?: RefusedSearch;
   hooks?: TokenManagerHooks;
   /** The transport of token requests (default the host's). */
   transport?: Transport;
@@ -84,6 +93,7 @@ export class TokenKeeper {
     this.skewMs = options.refreshSkewMs ?? 60_000;
     this.current = options.tokens ? { ...options.tokens } : undefined;
     this.clientAuth.learned = this.current?.clientAuthMethod;
+    this.clientAuth.refusedSearch = options.refusedAuthSearch;
     const { client } = options.config;
     this.redactor.pin(client.clientSecret, client.privateKey);
     if (options.grant.type === 'password') this.redactor.pin(options.grant.password);
@@ -334,11 +344,25 @@ export class TokenKeeper {
   }
 
   private async reportFailure<T>(phase: 'token' | 'refresh', run: () => Promise<T>): Promise<T> {
+    const searched = this.clientAuth.refusedSearch;
     try {
       return await run();
     } catch (error) {
       if (error instanceof OAuth2Error) this.options.hooks?.onError?.(error, { phase });
+      await this.keepRefusedSearch(searched);
       throw error;
+    }
+  }
+
+  /** Hands a new or advanced refused `auto` search to the host to keep. */
+  private async keepRefusedSearch(before: RefusedSearch | undefined): Promise<void> {
+    const refused = this.clientAuth.refusedSearch;
+    const hook = this.options.hooks?.onRefusedAuthSearch;
+    if (!hook || !refused || (refused.key === before?.key && refused.sent === before.sent)) return;
+    try {
+      await hook({ ...refused });
+    } catch {
+      // the memory is kept in this process anyway
     }
   }
 

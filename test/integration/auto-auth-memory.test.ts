@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { OAuth2Config } from '../../lib/oauth2/types';
+import { forgetRefusedSearches, type RefusedSearch } from '../../lib/oauth2/auth-search';
 
 let server: Server;
 let base = '';
@@ -80,5 +81,42 @@ describe.each(['401', '200'] as const)('refusals as HTTP %s', (how) => {
     requests = 0;
     await expect(manager('s+1', path).getTokens()).rejects.toThrow(/every method tried/);
     expect(requests).toBe(3);
+  });
+});
+
+describe('after a restart (the host keeps the memory beside the learned method)', () => {
+  beforeEach(() => {
+    style = '401';
+  });
+
+  it('a manager given the kept memory sends one request; one without it searches again', async () => {
+    const path = '/token-restart';
+    const kept: RefusedSearch[] = [];
+    const keeping = (memory?: RefusedSearch) =>
+      new TokenManager({ config: config('r+1', path), grant: { type: 'client_credentials' }, refusedAuthSearch: memory, hooks: { onRefusedAuthSearch: (m) => void kept.push(m) } });
+    await expect(keeping().getTokens()).rejects.toThrow(/every method tried/);
+    expect(requests).toBe(3);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].key).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(kept)).not.toContain('r+1');
+
+    forgetRefusedSearches(); // the process restarted
+    requests = 0;
+    await expect(keeping(kept[0]).getTokens()).rejects.toThrow(/refused with every method before/);
+    expect(requests).toBe(1);
+    expect(kept).toHaveLength(2); // the turn moved on: kept again
+    expect(kept[1]).toEqual({ key: kept[0].key, sent: 1 });
+
+    forgetRefusedSearches();
+    requests = 0;
+    await expect(manager('r+1', path).getTokens()).rejects.toThrow(/every method tried/); // nothing kept: a full search
+    expect(requests).toBe(3);
+
+    // kept memory of other settings (another secret) is not used
+    forgetRefusedSearches();
+    requests = 0;
+    await expect(keeping(kept[0]).getTokens()).rejects.toThrow(/refused with every method before/);
+    await expect(new TokenManager({ config: config('r+2', path), grant: { type: 'client_credentials' }, refusedAuthSearch: kept[0] }).getTokens()).rejects.toThrow(/every method tried/);
+    expect(requests).toBe(4);
   });
 });

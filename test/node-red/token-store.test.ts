@@ -84,9 +84,9 @@ describe('crash recovery and ordering (issue #8 items 9 and 10)', () => {
     // and a torn temp file of a write that died half way
     fs.writeFileSync(path.join(store.dir, `.${path.basename(store.fileFor('n1'))}.999999998.aaaaaaaaaaaa.tmp`), '{"format":"oauth2-conn');
     const fresh = new TokenStore({ userDir, credentialSecret: 'k' });
-    expect(fresh.read('n1')?.tokens.refreshToken).toBe(tokens(2).refreshToken);
+    expect(fresh.read('n1')?.tokens?.refreshToken).toBe(tokens(2).refreshToken);
     expect(temps(fresh)).toEqual([]);
-    expect(new TokenStore({ userDir, credentialSecret: 'k' }).read('n1')?.tokens.refreshToken).toBe(tokens(2).refreshToken);
+    expect(new TokenStore({ userDir, credentialSecret: 'k' }).read('n1')?.tokens?.refreshToken).toBe(tokens(2).refreshToken);
   });
 
   test('a temp file of another live process is left alone', async () => {
@@ -103,7 +103,7 @@ describe('crash recovery and ordering (issue #8 items 9 and 10)', () => {
     const store = new TokenStore({ userDir: tempUserDir(), credentialSecret: 'k' });
     expect(await store.write(entry(5))).toBe(true);
     expect(await store.write(entry(3))).toBe(false);
-    expect(store.read('n1')?.tokens.refreshToken).toBe(tokens(5).refreshToken);
+    expect(store.read('n1')?.tokens?.refreshToken).toBe(tokens(5).refreshToken);
     // the same tokens marked "reconnect needed" are written; another client's tokens are too
     expect(await store.write(entry(5, { reauthorizationRequired: true }))).toBe(true);
     expect(await store.write({ ...entry(1), fingerprint: 'other' })).toBe(true);
@@ -152,8 +152,8 @@ describe('crash recovery and ordering (issue #8 items 9 and 10)', () => {
       const store = new TokenStore({ userDir, credentialSecret: 'rotation-test-key' });
       const read = store.read('rot1');
       expect(read).toBeDefined();
-      const n = read?.tokens.obtainedAt as number;
-      expect(read?.tokens.refreshToken).toBe(`rt-${n}-abcdefgh`);
+      const n = read?.tokens?.obtainedAt as number;
+      expect(read?.tokens?.refreshToken).toBe(`rt-${n}-abcdefgh`);
       expect(n).toBeGreaterThanOrEqual(acked);
       expect(n).toBeLessThanOrEqual(acked + 1);
       expect(fs.readdirSync(store.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -161,4 +161,18 @@ describe('crash recovery and ordering (issue #8 items 9 and 10)', () => {
     }
     expect(lastDurable).toBeGreaterThan(30);
   }, 120_000);
+});
+
+test('an entry may hold only a refused client-authentication search (no tokens); encrypted like tokens', async () => {
+  const userDir = tempUserDir();
+  const store = new TokenStore({ userDir, credentialSecret: 'k' });
+  const memory = { key: 'ab'.repeat(32), sent: 2 };
+  await store.write({ nodeId: 'n1', fingerprint: 'fp', refusedAuthSearch: memory, savedAt: 1 });
+  expect(fs.readFileSync(store.fileFor('n1'), 'utf8')).not.toContain(memory.key);
+  expect(new TokenStore({ userDir, credentialSecret: 'k' }).read('n1')).toMatchObject({ nodeId: 'n1', refusedAuthSearch: memory });
+  expect(store.read('n1')?.tokens).toBeUndefined();
+  // new tokens of the same client replace it (the search is over)
+  await store.write({ nodeId: 'n1', fingerprint: 'fp', tokens: tokens(1), savedAt: 2 });
+  expect(store.read('n1')?.refusedAuthSearch).toBeUndefined();
+  expect(store.read('n1')?.tokens).toEqual(tokens(1));
 });
