@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -11,7 +10,7 @@ import type {
 import { GENERIC } from '../lib/providers/generic/description';
 import { advancedEngineSetup, learnedClientAuth } from '../hosts/n8n/advanced-config';
 import { grantProperty, titleCase } from '../hosts/n8n/from-description';
-import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from '../hosts/n8n/engine-token';
+import { engineTokenAuthenticate, fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields } from '../hosts/n8n/engine-token';
 
 /**
  * A generic OAuth2 client for what n8n's OAuth2 credential cannot do: the password grant, every
@@ -289,14 +288,11 @@ export class AdvancedOAuth2Api implements ICredentialType {
 		return { ...tokenFields(tokens), clientAuthMethodUsed: tokens.clientAuthMethod ?? '' };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'={{ $credentials.headerName || "Authorization" }}': tokenHeaderValueExpression('$credentials.headerPrefix'),
-			},
-		},
-	};
+	/** The token in the configured header with the configured prefix, decided per call (see `engineTokenAuthenticate`). */
+	authenticate = engineTokenAuthenticate(advancedEngineSetup, (credentials) => ({
+		name: (typeof credentials.headerName === 'string' && credentials.headerName.trim()) || 'Authorization',
+		prefix: typeof credentials.headerPrefix === 'string' ? credentials.headerPrefix.trim() : 'Bearer',
+	}));
 
 	/**
 	 * n8n runs `preAuthentication` (the token request, with this package's engine) before every test,

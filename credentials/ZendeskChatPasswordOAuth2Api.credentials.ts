@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -8,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields, tokenHeaderValueExpression } from '../hosts/n8n/engine-token';
+import { engineTokenAuthenticate, fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields } from '../hosts/n8n/engine-token';
 import { apiUrlExpression, zendeskChatLocationProperties, zendeskChatPasswordSetup, zendeskChatScopesProperties } from '../hosts/n8n/zendesk-chat-fields';
 
 /**
@@ -76,12 +75,8 @@ export class ZendeskChatPasswordOAuth2Api implements ICredentialType {
 		return tokenFields(tokens);
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: tokenHeaderValueExpression('"Bearer"') },
-		},
-	};
+	/** `Authorization: Bearer <token>`, the token decided per call (see `engineTokenAuthenticate`). */
+	authenticate = engineTokenAuthenticate(zendeskChatPasswordSetup, () => ({ name: 'Authorization', prefix: 'Bearer' }));
 
 	test: ICredentialTestRequest = {
 		request: {

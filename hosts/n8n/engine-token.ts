@@ -1,4 +1,4 @@
-import type { IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { OAuth2Error } from '../../lib/oauth2/errors';
 import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
@@ -7,7 +7,7 @@ import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { N8N_HOST } from './host';
 import { n8nTransport } from './transport';
-import { sharedGrant } from './single-flight';
+import { sharedGrant, tokenForCall } from './single-flight';
 
 export type EngineGrant =
 	| { type: 'client_credentials' }
@@ -32,7 +32,12 @@ export interface FetchTokenOptions {
  * token goes to the calls that follow (`single-flight.ts`).
  */
 export async function fetchTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions = {}): Promise<TokenSet> {
-	return await sharedGrant(JSON.stringify([config, grant]), options.presentedToken, () => grantTokenSet(helper, config, grant, options));
+	return await sharedGrant(grantSettings(config, grant), options.presentedToken, () => grantTokenSet(helper, config, grant, options));
+}
+
+/** What calls share a grant by: the configuration and the grant, secrets included (single-flight.ts keeps only a hash). */
+function grantSettings(config: OAuth2Config, grant: EngineGrant): string {
+	return JSON.stringify([config, grant]);
 }
 
 async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions): Promise<TokenSet> {
@@ -112,14 +117,38 @@ export const TOKEN_STATE_PROPERTIES = [
 	},
 ];
 
+/** What a call sends instead of a token it knows is expired: the server answers 401, and n8n runs `preAuthentication`. */
+export const EXPIRED_MARKER = 'expired';
+
+/** Where a credential puts its token: the header's name and the prefix before the token (empty: the bare token). */
+export interface TokenHeader {
+	name: string;
+	prefix: string;
+}
+
 /**
- * Header value expression of the generic `authenticate`: the prefixed token, or a marker when the
- * stored expiry has passed, so the server answers 401 and n8n runs `preAuthentication` again
- * (n8n itself only re-authenticates after a 401).
+ * n8n's function `authenticate` of the `preAuthentication` credentials, run before every call: the
+ * token header with the token this process says the call should send (`tokenForCall`: the current
+ * one for a holder of a replaced token; after the stored expiry, the new grant's, so one call per
+ * process spends a 401 on the marker instead of every call).
  */
-export function tokenHeaderValueExpression(prefixExpression: string): string {
-	return (
-		'={{ ($credentials.tokenExpiresAt && $credentials.tokenExpiresAt <= $now.toMillis()) ? "expired" : ' +
-		`((${prefixExpression}) ? (${prefixExpression}) + " " : "") + $credentials.accessToken }}`
-	);
+export function engineTokenAuthenticate(
+	setupOf: (credentials: ICredentialDataDecryptedObject) => { config: OAuth2Config; grant: EngineGrant },
+	headerOf: (credentials: ICredentialDataDecryptedObject) => TokenHeader,
+): (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions> {
+	return async (credentials, requestOptions) => {
+		const held = typeof credentials.accessToken === 'string' && credentials.accessToken ? credentials.accessToken : undefined;
+		const expiresAt = Number(credentials.tokenExpiresAt) || undefined;
+		let token: string | undefined;
+		try {
+			const { config, grant } = setupOf(credentials);
+			token = await tokenForCall(grantSettings(config, grant), held, expiresAt);
+		} catch {
+			// settings that make no configuration: preAuthentication reports why
+			token = expiresAt && expiresAt <= Date.now() ? undefined : held;
+		}
+		const { name, prefix } = headerOf(credentials);
+		const value = token ? (prefix ? `${prefix} ${token}` : token) : EXPIRED_MARKER;
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), [name]: value } };
+	};
 }

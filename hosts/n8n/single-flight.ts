@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 
 import type { TokenSet } from '../../lib/oauth2/types';
+import { N8N_HOST } from './host';
 
 /** How long a token of unknown lifetime is handed to other calls. */
 const UNKNOWN_LIFETIME_MS = 3_600_000;
@@ -25,7 +26,12 @@ interface Flight {
 	tokens?: TokenSet;
 	/** Hashes of the tokens this flight's grants replaced (the newest last): their holders get the current one. */
 	replaced: string[];
+	/** A call went out with the expiry marker: the grant its 401 starts is awaited by the calls that follow. */
+	marked?: { since: number; settled: Promise<TokenSet | undefined>; settle(tokens: TokenSet | undefined): void };
 }
+
+/** How long a call waits for the grant another call's expiry marker starts, before it sends the marker itself. */
+const MARKED_WAIT_MS = 30_000;
 
 const MAX_REPLACED = 16;
 
@@ -77,12 +83,50 @@ export async function sharedGrant(settings: string, presentedToken: string | und
 	const pending = grant();
 	flight.pending = pending;
 	flight.tokens = undefined; // replaced, whatever the grant's outcome
+	let tokens: TokenSet | undefined;
 	try {
-		const tokens = await pending;
+		tokens = await pending;
 		flight.tokens = tokens;
 		flight.replaced = [...flight.replaced.filter((h) => !replaced.includes(h)), ...replaced].slice(-MAX_REPLACED);
 		return { ...tokens };
 	} finally {
 		flight.pending = undefined;
+		flight.marked?.settle(tokens);
+		flight.marked = undefined;
 	}
+}
+
+/**
+ * The access token a call sends, decided just before it goes (n8n's function `authenticate`), so
+ * that a process spends at most one API call per lifetime on a token it knows is expired: the call
+ * holds a token this process replaced → the current one; the stored expiry has passed → the token
+ * of the grant in flight, or of the grant the first such call's 401 is about to start (that one
+ * call gets undefined: send the expiry marker, so the server answers 401 and n8n runs
+ * `preAuthentication`, the only way a credential can save a new token). A token the server expired
+ * early cannot be known here: each call holding it spends its 401, as before.
+ */
+export async function tokenForCall(settings: string, held: string | undefined, heldExpiresAt: number | undefined): Promise<string | undefined> {
+	const now = Date.now();
+	const flight = flightFor(digest(settings), now);
+	const current = handable(flight.tokens, now) ? flight.tokens.accessToken : undefined;
+	if (held && current && flight.replaced.includes(digest(held))) return current;
+	if (held && !(heldExpiresAt && heldExpiresAt <= now)) return held;
+	if (current && current !== held) return current;
+	if (flight.pending) return (await settledWithin(flight.pending.then((t) => t, () => undefined)))?.accessToken;
+	if (flight.marked && now - flight.marked.since < MARKED_WAIT_MS) return (await settledWithin(flight.marked.settled))?.accessToken;
+	let settle: (tokens: TokenSet | undefined) => void = () => undefined;
+	const settled = new Promise<TokenSet | undefined>((resolve) => (settle = resolve));
+	flight.marked = { since: now, settled, settle };
+	return undefined;
+}
+
+/** `promise`'s value, or undefined after MARKED_WAIT_MS (n8n allows no timer globals: a bounded poll ends the wait). */
+async function settledWithin(promise: Promise<TokenSet | undefined>): Promise<TokenSet | undefined> {
+	let done = false;
+	const value = promise.finally(() => (done = true));
+	const deadline = async (): Promise<undefined> => {
+		for (let waited = 0; !done && waited < MARKED_WAIT_MS; waited += 50) await N8N_HOST.sleep(50);
+		return undefined;
+	};
+	return await Promise.race([value, deadline()]);
 }

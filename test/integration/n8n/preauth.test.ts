@@ -147,6 +147,36 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
     sandbox.configure({ tokenDelayMs: { generic: 0 } });
   });
 
+  it('401s per lifetime (issue #17 item 1): after the stored expiry, 20 calls at once: one carries the marker, the rest wait for the grant its 401 starts', async () => {
+    const grants = () => sandbox.counters.tokenRequestsByProviderGrant.generic.password ?? 0;
+    const held = { accessToken: 'a-token-past-its-stored-expiry', tokenExpiresAt: Date.now() - 1 };
+    const call = (creds: ICredentialDataDecryptedObject) => credential.authenticate(creds, { url: 'https://api.example.test/x', headers: {} });
+    const sentHeaders: string[] = [];
+    const calls = Array.from({ length: 20 }, () => call(advanced(sandbox, held)).then((o) => sentHeaders.push(String((o.headers as Record<string, string>).Authorization))));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sentHeaders).toEqual(['expired']); // one call goes out with the marker (its 401 makes n8n run preAuthentication)
+    const out = await credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, held));
+    await Promise.all(calls);
+    expect(grants()).toBe(1);
+    expect(sentHeaders.slice(1)).toEqual(Array.from({ length: 19 }, () => `Bearer ${out.accessToken}`));
+    // later calls that still load the replaced token: the current one, no marker, no request
+    expect((await call(advanced(sandbox, held))).headers).toEqual({ Authorization: `Bearer ${out.accessToken}` });
+    expect((await call(advanced(sandbox, { ...held, tokenExpiresAt: Date.now() + 60_000 }))).headers).toEqual({ Authorization: `Bearer ${out.accessToken}` });
+    // the token n8n saved, before its expiry: sent as it is
+    expect((await call(advanced(sandbox, { accessToken: out.accessToken, tokenExpiresAt: out.tokenExpiresAt }))).headers).toEqual({ Authorization: `Bearer ${out.accessToken}` });
+    expect(grants()).toBe(1);
+
+    // the marker's grant fails: the calls waiting on it send the marker too (each then fails as n8n reports it)
+    const wrong = { ...held, password: 'wrong-password-7' };
+    const waiting: string[] = [];
+    const more = Array.from({ length: 3 }, () => call(advanced(sandbox, wrong)).then((o) => waiting.push(String((o.headers as Record<string, string>).Authorization))));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(waiting).toEqual(['expired']);
+    await expect(credential.preAuthentication.call(n8nLikeHelper([]), advanced(sandbox, wrong))).rejects.toThrow(/invalid_grant/);
+    await Promise.all(more);
+    expect(waiting).toEqual(['expired', 'expired', 'expired']);
+  });
+
   it('response paths and the default lifetime apply to odd token responses', async () => {
     const odd = (): Reply => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ data: { jwt: 'odd-access-value-123' }, kind: 'bearer' })) });
     const before = Date.now();

@@ -72,27 +72,24 @@ describe('Zendesk Chat credential expressions', () => {
   });
 });
 
-describe('token header of the engine-backed credentials', () => {
+describe('token header of the engine-backed credentials (their function authenticate)', () => {
   const advanced = new AdvancedOAuth2Api();
-  const headers = advanced.authenticate.properties.headers as Record<string, string>;
-  const [nameExpression, valueExpression] = Object.entries(headers)[0];
+  const base = { grantType: 'clientCredentials', tokenUrl: 'https://auth.example.test/token', clientId: 'c', clientSecret: 's', clientAuthentication: 'basic' };
+  const header = async (credential: { authenticate: (c: never, o: never) => Promise<{ headers?: unknown }> }, creds: object) =>
+    (await credential.authenticate({ ...base, ...creds } as never, { url: 'https://api.example.test/x', headers: { accept: 'application/json' } } as never)).headers as Record<string, string>;
 
-  it('uses the configured header name and prefix; an empty prefix sends the bare token', () => {
-    expect(evaluate(nameExpression, { $credentials: { headerName: 'X-Api-Token' } })).toBe('X-Api-Token');
-    expect(evaluate(nameExpression, { $credentials: { headerName: '' } })).toBe('Authorization');
-    expect(evaluate(valueExpression, { $credentials: { headerPrefix: 'Token', accessToken: 'abc123', tokenExpiresAt: 0 } })).toBe('Token abc123');
-    expect(evaluate(valueExpression, { $credentials: { headerPrefix: '', accessToken: 'abc123', tokenExpiresAt: 0 } })).toBe('abc123');
+  it('uses the configured header name and prefix; an empty prefix sends the bare token; other headers stay', async () => {
+    expect(await header(advanced, { headerName: 'X-Api-Token', headerPrefix: 'Token', accessToken: 'abc123', tokenExpiresAt: 0 })).toEqual({ accept: 'application/json', 'X-Api-Token': 'Token abc123' });
+    expect(await header(advanced, { headerName: '', headerPrefix: '', accessToken: 'abc123', tokenExpiresAt: 0 })).toEqual({ accept: 'application/json', Authorization: 'abc123' });
   });
 
-  it('after the stored expiry it sends a marker, so the server answers 401 and n8n fetches a new token', () => {
-    const creds = { headerPrefix: 'Bearer', accessToken: 'abc123', tokenExpiresAt: 1_000 };
-    expect(evaluate(valueExpression, { $credentials: creds, nowMs: 999 })).toBe('Bearer abc123');
-    expect(evaluate(valueExpression, { $credentials: creds, nowMs: 1_000 })).toBe('expired');
+  it('after the stored expiry (and nothing newer in this process) it sends a marker, so the server answers 401 and n8n fetches a new token', async () => {
+    expect((await header(advanced, { headerPrefix: 'Bearer', accessToken: 'abc123', tokenExpiresAt: Date.now() + 60_000 })).Authorization).toBe('Bearer abc123');
+    expect((await header(advanced, { headerPrefix: 'Bearer', accessToken: 'abc124', tokenExpiresAt: Date.now() - 1 })).Authorization).toBe('expired');
   });
 
-  it('the Zendesk password credential sends Bearer', () => {
+  it('the Zendesk password credential sends Bearer', async () => {
     const zendesk = new ZendeskChatPasswordOAuth2Api();
-    const value = (zendesk.authenticate.properties.headers as Record<string, string>).Authorization;
-    expect(evaluate(value, { $credentials: { accessToken: 'tok-1', tokenExpiresAt: 0 } })).toBe('Bearer tok-1');
+    expect((await header(zendesk, { host: 'current', subdomain: 'acme', username: 'u', password: 'p', accessToken: 'tok-1', tokenExpiresAt: 0 })).Authorization).toBe('Bearer tok-1');
   });
 });
