@@ -48,6 +48,7 @@ export function createAuthorizationRequest(config: OAuth2Config, options: Author
     query.set('code_challenge', codeChallengeS256(codeVerifier));
     query.set('code_challenge_method', 'S256');
   }
+  if (config.resource) query.set('resource', config.resource);
   for (const [name, value] of Object.entries({ ...config.extraAuthorizeParams, ...options.extraParams })) query.set(name, value);
   const now = options.now ?? Date.now();
   return { url: url.toString(), state, redirectUri, codeVerifier, expiresAt: now + (options.ttlMs ?? 600_000) };

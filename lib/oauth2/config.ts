@@ -14,6 +14,7 @@ export function validateConfig(config: OAuth2Config): OAuth2Config {
   if (config.authorizationUrl) checkEndpointUrl(config.authorizationUrl, 'The authorization URL', policy);
   if (config.revocationUrl) checkEndpointUrl(config.revocationUrl, 'The revocation URL', policy);
   if (typeof config.discovery === 'string' && config.discovery) checkEndpointUrl(config.discovery, 'The metadata URL', policy);
+  if (config.resource !== undefined) checkResource(config.resource);
   if (config.maxResponseBytes !== undefined && !(Number.isFinite(config.maxResponseBytes) && config.maxResponseBytes > 0)) {
     throw new OAuth2ConfigError('the response size limit must be a positive number of bytes');
   }
@@ -21,4 +22,15 @@ export function validateConfig(config: OAuth2Config): OAuth2Config {
     throw new OAuth2ConfigError('the timeout must be a positive number of milliseconds');
   }
   return config;
+}
+
+/** RFC 8707 §2: a resource indicator is an absolute URI without a fragment. */
+function checkResource(resource: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = typeof resource === 'string' ? new URL(resource) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.hash || /#/.test(String(resource))) throw new OAuth2ConfigError('the resource must be an absolute URI without a fragment (RFC 8707)');
 }

@@ -45,6 +45,8 @@ const HINTS: Record<string, (phase: OAuth2Phase) => string> = {
   token_rejected: () =>
     'The API rejected a token that had just been obtained: refreshing again would not help, so the credential waits before it refreshes again. Check the scopes, the audience and the API URL.',
   metadata_unreachable: () => 'The server\'s metadata could not be read (no answer, too large or a server error): try again later, or set the endpoint in the settings.',
+  metadata_not_found: () => 'The server publishes no metadata there: enter the endpoints yourself, or check the URL.',
+  resource_mismatch: () => 'The metadata does not describe the API it was found for (RFC 9728 §3.3), so it is not used: enter the endpoints yourself if you trust this server.',
   redirect_refused: () => 'The server redirected to another origin; the credential is never sent there. Use the final URL directly if you trust it.',
 };
 

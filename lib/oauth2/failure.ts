@@ -29,6 +29,7 @@ export const OAUTH_CODES = [
 export const ENGINE_CODES = [
   'network_error', 'timeout', 'http_error', 'invalid_response', 'config_error', 'response_too_large', 'reauthorization_required',
   'token_rejected', 'redirect_refused', 'state_mismatch', 'issuer_mismatch', 'metadata_unreachable', 'persist_failed',
+  'metadata_not_found', 'resource_mismatch',
 ] as const;
 
 export type OAuthCode = (typeof OAUTH_CODES)[number];

@@ -152,6 +152,7 @@ async function requestTokenWith(
   const phase: OAuth2Phase = grantType === 'refresh_token' ? 'refresh' : 'token';
   const params: Record<string, string> = {
     grant_type: grantType,
+    ...(config.resource ? { resource: config.resource } : {}),
     ...(phase === 'refresh' ? config.extraRefreshParams : config.extraTokenParams),
     ...grantParams,
   };

@@ -100,7 +100,12 @@ export interface OAuth2Config {
   pkce?: boolean;
   /** Extra query parameters of the authorize URL (e.g. Zendesk's `subdomain`, `audience`). */
   extraAuthorizeParams?: Record<string, string>;
-  /** Extra body parameters of every token request except refresh (e.g. `audience`, `resource`). */
+  /**
+   * RFC 8707 resource indicator (an absolute URI without fragment): sent as `resource` on the
+   * authorize request and on every token request, refresh included. Discovery sets it.
+   */
+  resource?: string;
+  /** Extra body parameters of every token request except refresh (e.g. `audience`). */
   extraTokenParams?: Record<string, string>;
   /** Extra body parameters of refresh requests. */
   extraRefreshParams?: Record<string, string>;

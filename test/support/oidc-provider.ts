@@ -41,6 +41,8 @@ export interface OidcTestConfig {
   strictClientAuth?: boolean;
   /** Every interaction ends with error=access_denied (per request: authorize param x_test_deny=1). */
   deny?: boolean;
+  /** RFC 8707: the one resource server the provider issues (JWT) access tokens for, with its scope. */
+  resourceIndicators?: { resource: string; scope: string };
   /** Hard lifetime of the child process. Default 5 minutes. */
   maxLifetimeMs?: number;
   /** Start-up timeout. Default 15 s. */

@@ -59,7 +59,7 @@ setTimeout(() => {
 }, maxLifetimeMs);
 
 // Loaded only now, after console has been redirected (the module warns at import time on some runtimes).
-const { default: Provider } = await import('oidc-provider');
+const { default: Provider, errors } = await import('oidc-provider');
 
 // ---------------------------------------------------------------------------------------------
 // Listen first (port 0) so the issuer can carry the real port, then attach the provider.
@@ -139,6 +139,18 @@ try {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      // RFC 8707: one resource server (config.resourceIndicators = { resource, scope }) whose tokens are JWTs for it
+      ...(config.resourceIndicators ? {
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => undefined,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx, indicator) => {
+            if (indicator !== config.resourceIndicators.resource) throw new errors.InvalidTarget();
+            return { scope: config.resourceIndicators.scope, audience: indicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          },
+        },
+      } : {}),
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
