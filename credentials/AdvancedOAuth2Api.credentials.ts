@@ -10,6 +10,7 @@ import type {
 import { GENERIC } from '../lib/providers/generic/description';
 import { advancedEngineSetup, learnedClientAuth } from '../hosts/n8n/advanced-config';
 import { grantProperty, titleCase } from '../hosts/n8n/from-description';
+import { discover } from '../hosts/n8n/discovery';
 import { engineTokenAuthenticate, fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields } from '../hosts/n8n/engine-token';
 
 /**
@@ -35,8 +36,17 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			name: 'tokenUrl',
 			type: 'string',
 			default: '',
-			required: true,
 			placeholder: 'https://auth.example.com/oauth2/token',
+			description: 'Empty: discovered from the API URL below',
+		},
+		{
+			displayName: 'Discover From API URL',
+			name: 'discoveryUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.example.com/mcp',
+			description:
+				"Used when the Access Token URL is empty: the API's metadata (RFC 9728, then RFC 8414 / OpenID) gives the token URL, the resource and the API's scopes, read once an hour with GET requests that carry no credentials",
 		},
 		{
 			displayName: 'Client ID',
@@ -120,6 +130,14 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'read write',
 			description: 'Scopes to ask for, separated by spaces, commas or new lines; empty asks for none',
+		},
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.example.com',
+			description: 'RFC 8707 resource indicator sent with the token request (the API the token is for); empty sends none, or the discovered one',
 		},
 		{
 			displayName: 'Scope Separator',
@@ -279,6 +297,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		await discover(this, credentials);
 		const { config, grant } = advancedEngineSetup(credentials);
 		const tokens = await fetchTokenSet(this, config, grant, {
 			learnedClientAuth: learnedClientAuth(credentials),

@@ -329,14 +329,46 @@ if (!window.OAuth2ConnectorsEditor) {
     var id = 'node-config-input-' + s.name;
     var input = s.kind === 'choice' ? '<select id="' + id + '"></select>'
       : s.kind === 'boolean' ? '<input type="checkbox" id="' + id + '" style="width:auto;vertical-align:top">'
-        : '<input type="' + (credentialType === 'password' ? 'password' : 'text') + '" id="' + id + '"' + (ui.placeholder ? ' placeholder="' + esc(ui.placeholder) + '"' : '') + '>';
+        : '<input type="' + (credentialType === 'password' ? 'password' : 'text') + '" id="' + id + '"' + (ui.placeholder ? ' placeholder="' + esc(ui.placeholder) + '"' : '') + (ui.action ? ' style="width:calc(70% - 100px)"' : '') + '>';
     return '<div class="form-row oauth2-setting" data-setting="' + esc(s.name) + '" title="' + esc(s.label) + '">' +
-      '<label for="' + id + '"><i class="fa fa-' + esc(ui.icon) + '"></i> ' + esc(ui.short || s.label) + '</label>' + input + '</div>' +
+      '<label for="' + id + '"><i class="fa fa-' + esc(ui.icon) + '"></i> ' + esc(ui.short || s.label) + '</label>' + input + actionHtml(ui.action) + '</div>' +
       // the provider's scopes, listed under the scopes row
       (s.name === 'scopes' ? '<div class="form-tips oauth2-setting-tip" data-setting="scopes" id="node-config-oauth2-scope-list" style="display:none"></div>' : '') +
       (ui.tips || []).map(function (tip, i) {
         return '<div class="form-tips oauth2-setting-tip" data-setting="' + esc(s.name) + '" data-tip="' + i + '">' + withCode(tip.text) + '</div>';
       }).join('');
+  }
+
+  /** The button a setting's `action` adds beside its input, and where its result is shown. */
+  function actionHtml(action) {
+    if (action !== 'discover') return '';
+    return ' <button type="button" class="red-ui-button" id="node-config-oauth2-discover"><i class="fa fa-search"></i> Discover</button>' +
+      '<div class="form-tips" id="node-config-oauth2-discover-result" style="display:none"></div>';
+  }
+
+  /** The facts a discovery found, as lines of escaped text. */
+  function discoveredHtml(found) {
+    var list = function (v) { return v && v.length ? v.join(', ') : 'not listed'; };
+    return ['<i class="fa fa-check-circle" style="color:#2e7d32"></i> Found the authorization server of this API; the endpoints, issuer, resource and scopes are filled in',
+      'Issuer: ' + found.issuer, 'Resource: ' + found.resource,
+      'Client authentication: ' + list(found.clientAuthMethods), 'PKCE: ' + list(found.pkceMethods), 'DPoP: ' + list(found.dpopAlgs),
+      'Dynamic registration: ' + (found.registration ? 'offered' : 'no'), 'Device flow: ' + (found.deviceFlow ? 'offered' : 'no'),
+      'Pushed authorization requests: ' + found.pushedAuthorization].map(function (line, i) { return i ? RED.utils.sanitize(line) : line; }).join('<br>');
+  }
+
+  /** Discover: the runtime reads the API's metadata; the settings it answers fill the dialog (scopes only when empty). */
+  function discover() {
+    var box = $('#node-config-oauth2-discover-result');
+    box.show().html('<i class="fa fa-spinner fa-spin"></i> Reading the metadata…');
+    post(PREFIX + 'oauth2-client/discover', { url: $('#node-config-input-discoverFrom').val(), allowHttpHosts: $('#node-config-input-allowHttpHosts').val() })
+      .done(function (data) {
+        Object.keys(data.settings || {}).forEach(function (name) {
+          var input = $('#node-config-input-' + name);
+          if (name !== 'scopes' || !input.val()) input.val(data.settings[name]).trigger('change');
+        });
+        box.html(discoveredHtml(data.found));
+      })
+      .fail(function (xhr) { box.html('<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
   }
 
   /** A tip's text, escaped, with `code` in backticks as <code>. */
@@ -433,6 +465,7 @@ if (!window.OAuth2ConnectorsEditor) {
     $('#node-config-oauth2-advanced-summary').text(advanced.length ? advanced.length + ' set: ' + advanced.map(function (s) { return s.label; }).join(', ') : contents);
     toggle.on('click', function (e) { e.preventDefault(); open(!body.is(':visible')); });
     open(advanced.length > 0);
+    $('#node-config-oauth2-discover').on('click', function (e) { e.preventDefault(); discover(); });
     return update;
   }
 

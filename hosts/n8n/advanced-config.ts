@@ -7,11 +7,15 @@ import { commaListOf, trimmed } from '../../lib/providers/settings';
 import { fromN8n, genericSetupOf, type GenericSetup } from '../../lib/providers/generic/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
+import { discoveredFor } from './discovery';
 
 const METHODS: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
 const CONCRETE_METHODS = METHODS.filter((m): m is ConcreteClientAuthMethod => m !== 'auto');
 
 const text = trimmed;
+
+/** What discovery may fill in n8n's credential (the rest is for the authorization-code grant n8n runs itself). */
+const DISCOVERED = ['tokenUrl', 'resource', 'scopes'];
 
 /** The engine configuration of an Advanced OAuth2 credential, through the generic client's one mapper. */
 export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject): OAuth2Config {
@@ -21,6 +25,8 @@ export function advancedOAuth2Config(credentials: ICredentialDataDecryptedObject
 /** The generic client's setup of an Advanced OAuth2 credential (n8n's names translated; a client credentials or password grant). */
 export function advancedSetup(credentials: ICredentialDataDecryptedObject): GenericSetup {
 	const flat = fromN8n(credentials);
+	// an empty token URL with an API URL: what discovery found (discovery.ts), where the credential is empty
+	for (const [name, value] of Object.entries(discoveredFor(credentials) ?? {})) if (DISCOVERED.includes(name) && !text(flat[name])) flat[name] = value;
 	flat.grantType = credentials.grantType === 'password' ? 'password' : 'client_credentials';
 	// stored credentials from before `auto` existed have no value when they kept the old default
 	const method = text(credentials.clientAuthentication) || 'auto';

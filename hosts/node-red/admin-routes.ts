@@ -27,6 +27,8 @@ import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { allConnections, connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
 import { tokenStoreFor, type StoredEntry } from './token-store';
+import { json } from './admin-reply';
+import { discoverRoute } from './discover-route';
 
 export const ROUTE_PREFIX = 'oauth2-connectors';
 export const CALLBACK_PATH = `${ROUTE_PREFIX}/callback`;
@@ -75,13 +77,6 @@ h1{font-size:1.4em;color:${ok ? '#2e7d32' : '#c62828'}}</style></head>
   res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('x-content-type-options', 'nosniff');
   res.end(html);
-}
-
-function json(res: AdminResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
 }
 
 function bodyOf(req: AdminRequest): { settings?: Settings; credentials?: Credentials; redirectUri?: string } {
@@ -397,6 +392,7 @@ export function registerAdminRoutes(RED: RED): void {
   registered.add(app);
   const permission = (p: string): Handler => (RED.auth?.needsPermission ? RED.auth.needsPermission(p) : (_req, _res, next) => next?.());
 
+  app.post(`/${ROUTE_PREFIX}/oauth2-client/discover`, permission('oauth2-client.write'), discoverRoute());
   for (const type of CONFIG_TYPES) {
     const route = `/${ROUTE_PREFIX}/${type}/:id`;
     app.post(`${route}/authorize`, permission(`${type}.write`), authorizeRoute(RED, type));

@@ -36,8 +36,10 @@ export interface DiscoveredServer {
   codeChallengeMethods: string[];
   dpopSigningAlgs: string[];
   grantTypes: string[];
-  /** The resource's scopes, else the server's. */
+  /** The scopes the resource lists (RFC 9728 `scopes_supported`). */
   scopes: string[];
+  /** The scopes the authorization server lists (often OpenID's too). */
+  serverScopes: string[];
   /** RFC 8705 §5: the endpoints to use with a TLS client certificate. */
   mtlsEndpointAliases: Record<string, string>;
 }
@@ -209,7 +211,7 @@ export async function serverMetadata(issuer: string, options: DiscoveryOptions):
 }
 
 /** The fields of a server metadata document the engine uses, each URL checked. */
-export function describeServer(issuer: string, url: string, body: Record<string, unknown>, options: DiscoveryOptions): Omit<DiscoveredServer, 'resource' | 'resourceMetadataUrl' | 'scopes'> & { scopes: string[] } {
+export function describeServer(issuer: string, url: string, body: Record<string, unknown>, options: DiscoveryOptions): Omit<DiscoveredServer, 'resource' | 'resourceMetadataUrl' | 'scopes'> {
   const aliases: Record<string, string> = {};
   const rawAliases = body.mtls_endpoint_aliases;
   if (rawAliases && typeof rawAliases === 'object' && !Array.isArray(rawAliases)) {
@@ -235,7 +237,7 @@ export function describeServer(issuer: string, url: string, body: Record<string,
     codeChallengeMethods: strings(body.code_challenge_methods_supported),
     dpopSigningAlgs: strings(body.dpop_signing_alg_values_supported),
     grantTypes: Array.isArray(body.grant_types_supported) ? strings(body.grant_types_supported) : ['authorization_code', 'implicit'],
-    scopes: strings(body.scopes_supported),
+    serverScopes: strings(body.scopes_supported),
     mtlsEndpointAliases: aliases,
   };
 }
@@ -254,7 +256,7 @@ export async function discoverFromApi(apiUrl: string, options: DiscoveryOptions)
     try {
       const found = await serverMetadata(issuer, options);
       const server = describeServer(issuer, found.url, found.body, options);
-      return { ...server, resource: resource.resource, resourceMetadataUrl: resource.url, scopes: resource.scopes.length ? resource.scopes : server.scopes };
+      return { ...server, resource: resource.resource, resourceMetadataUrl: resource.url, scopes: resource.scopes };
     } catch (error) {
       last = error;
     }

@@ -3,7 +3,7 @@
 // authorization server, whose metadata (RFC 8414 / OpenID) gives the endpoints; the token request
 // then carries `resource` (RFC 8707) and oidc-provider issues a token for that audience. Documents
 // that describe another resource or another issuer are refused.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { discoverFromApi, parseChallenges, resourceFits, resourceMetadataUrl } from '../../lib/oauth2/discovery';
 import { OAuth2Error } from '../../lib/oauth2/errors';
@@ -11,51 +11,30 @@ import { fetchTransport } from '../../lib/oauth2/fetch-transport';
 import { createAuthorizationRequest } from '../../lib/oauth2/authorize';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import { startOidcProvider, type OidcTestServer } from '../support/oidc-provider';
+import { startProtectedResource, type ProtectedResource } from '../support/protected-resource';
 
 jest.setTimeout(60_000);
 
 let oidc: OidcTestServer;
-let rs: Server;
+let rs: ProtectedResource;
 let rsBase = '';
-/** What the resource server publishes; tests change it. */
-let prm: (base: string) => Record<string, unknown>;
-let challenge: (base: string) => string | undefined;
-/** Paths the resource server was asked for. */
-let asked: string[] = [];
 
 const transport = fetchTransport;
 
 beforeAll(async () => {
-  rs = createServer((req, res) => {
-    asked.push(req.url ?? '');
-    if (req.headers.authorization) {
-      res.writeHead(500).end('discovery must send no credentials');
-      return;
-    }
-    if (req.url === '/.well-known/oauth-protected-resource/mcp' || req.url === '/.well-known/oauth-protected-resource') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prm(rsBase)));
-      return;
-    }
-    const value = challenge(rsBase);
-    res.writeHead(401, value ? { 'www-authenticate': value } : {}).end();
-  });
-  await new Promise<void>((resolve) => rs.listen(0, '127.0.0.1', resolve));
-  rsBase = `http://127.0.0.1:${(rs.address() as AddressInfo).port}`;
+  rs = await startProtectedResource(() => oidc.issuer);
+  rsBase = rs.base;
   oidc = await startOidcProvider({
     clients: [{ client_id: 'disc-client', client_secret: 'shh-secret-disc', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
-    resourceIndicators: { resource: `${rsBase}/mcp`, scope: 'tools:read' },
+    resourceIndicators: { resource: rs.apiUrl, scope: 'tools:read' },
     scopes: ['openid', 'tools:read'],
   });
 });
 afterAll(async () => {
   await oidc?.stop();
-  await new Promise((resolve) => rs.close(resolve));
+  await rs.close();
 });
-beforeEach(() => {
-  asked = [];
-  prm = (base) => ({ resource: `${base}/mcp`, authorization_servers: [oidc.issuer], scopes_supported: ['tools:read'] });
-  challenge = (base) => `Bearer error="invalid_token", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", DPoP algs="ES256"`;
-});
+beforeEach(() => rs.reset());
 
 describe('WWW-Authenticate parsing (RFC 9110 §11.6.1)', () => {
   it('reads several challenges, quoted and token values, escapes; names are case-insensitive', () => {
@@ -98,7 +77,7 @@ describe('discovery from an API URL against oidc-provider', () => {
     });
     expect(found.tokenEndpointAuthMethods).toContain('client_secret_basic');
     expect(found.codeChallengeMethods).toContain('S256');
-    expect(asked[0]).toBe('/mcp'); // the API was asked once, without credentials
+    expect(rs.asked[0]).toBe('/mcp'); // the API was asked once, without credentials
 
     // RFC 8707: the resource goes on the authorize URL and on the token request
     const config = { client: { clientId: 'disc-client', clientSecret: 'shh-secret-disc', method: 'basic' as const }, tokenUrl: found.tokenEndpoint, authorizationUrl: found.authorizationEndpoint, resource: found.resource, scopes: found.scopes };
@@ -111,14 +90,14 @@ describe('discovery from an API URL against oidc-provider', () => {
   });
 
   it('without a pointer in the 401, the well-known location of the API URL is used', async () => {
-    challenge = () => undefined;
+    rs.challenge = () => undefined;
     const found = await discoverFromApi(`${rsBase}/mcp`, { transport });
     expect(found.resourceMetadataUrl).toBe(`${rsBase}/.well-known/oauth-protected-resource/mcp`);
     expect(found.tokenEndpoint).toBe(oidc.tokenEndpoint);
   });
 
   it('refuses a document that describes another resource (RFC 9728 §3.3)', async () => {
-    prm = () => ({ resource: 'https://elsewhere.example.test/mcp', authorization_servers: [oidc.issuer] });
+    rs.metadata = () => ({ resource: 'https://elsewhere.example.test/mcp', authorization_servers: [oidc.issuer] });
     const error = await discoverFromApi(`${rsBase}/mcp`, { transport }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuth2Error);
     expect(error).toMatchObject({ code: 'resource_mismatch' });
@@ -134,8 +113,8 @@ describe('discovery from an API URL against oidc-provider', () => {
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.2', resolve));
     try {
       const otherBase = `http://127.0.0.2:${(other.address() as AddressInfo).port}`;
-      challenge = () => `Bearer resource_metadata="${otherBase}/.well-known/oauth-protected-resource/mcp"`;
-      prm = () => ({ resource: `${otherBase}/mcp`, authorization_servers: [oidc.issuer] });
+      rs.challenge = () => `Bearer resource_metadata="${otherBase}/.well-known/oauth-protected-resource/mcp"`;
+      rs.metadata = () => ({ resource: `${otherBase}/mcp`, authorization_servers: [oidc.issuer] });
       await expect(discoverFromApi(`${rsBase}/mcp`, { transport })).rejects.toMatchObject({ code: 'resource_mismatch' });
       expect(elsewhere).toBe(0);
     } finally {
@@ -145,18 +124,18 @@ describe('discovery from an API URL against oidc-provider', () => {
 
   it('refuses server metadata whose issuer is not the one named (RFC 8414 §3.3)', async () => {
     // the resource names the provider's issuer with a trailing path: its well-known documents name another issuer
-    prm = (base) => ({ resource: `${base}/mcp`, authorization_servers: [`${oidc.issuer}/`] });
+    rs.metadata = (base) => ({ resource: `${base}/mcp`, authorization_servers: [`${oidc.issuer}/`] });
     await expect(discoverFromApi(`${rsBase}/mcp`, { transport })).rejects.toMatchObject({ code: 'issuer_mismatch' });
   });
 
   it('says so when the API advertises nothing', async () => {
-    challenge = () => undefined;
-    prm = () => ({});
+    rs.challenge = () => undefined;
+    rs.metadata = () => ({});
     await expect(discoverFromApi(`${rsBase}/mcp`, { transport })).rejects.toMatchObject({ code: 'metadata_not_found' });
   });
 
   it('an API URL that is not https (or loopback) is refused before anything is sent', async () => {
     await expect(discoverFromApi('http://api.example.test/mcp', { transport })).rejects.toThrow(/https/);
-    expect(asked).toEqual([]);
+    expect(rs.asked).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { GrantSpec } from '../../oauth2/token-state';
 import type { ReactiveRefreshOptions } from '../../oauth2/authorized-client';
+import type { DiscoveredServer } from '../../oauth2/discovery';
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../oauth2/types';
 import { hostList } from '../../oauth2/urls';
 import { values } from '../description';
@@ -33,6 +34,19 @@ const N8N_KEEPS_TOKEN = { no: 'n8n keeps only the access token and its expiry' }
 const N8N_NO_API = { no: "API calls go through n8n's HTTP Request node, which has its own settings" };
 
 export const GENERIC_SETTINGS: readonly GenericSetting[] = [
+  {
+    name: 'discoverFrom',
+    label: 'Discover from API URL',
+    kind: 'text',
+    n8n: 'discoveryUrl',
+    ui: {
+      icon: 'search',
+      short: 'API URL',
+      placeholder: 'https://api.example.com/mcp (optional)',
+      action: 'discover',
+      tips: [{ text: 'Discover reads the API\'s metadata (RFC 9728, then RFC 8414 / OpenID) and fills the token, authorization and revocation URLs, the issuer, the resource and the scopes. Nothing is sent but GET requests without credentials.' }],
+    },
+  },
   { name: 'grantType', label: 'Grant', kind: 'choice', n8n: 'grantType', default: GENERIC.defaultGrant, ui: { icon: 'key', short: 'Grant', choices: 'grantChoices' } },
   { name: 'tokenUrl', label: 'Token URL', kind: 'text', n8n: 'tokenUrl', required: true, ui: { icon: 'globe', placeholder: 'https://as.example.com/token' } },
   { name: 'authorizationUrl', label: 'Authorization URL', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'globe', short: 'Authorize URL', placeholder: 'https://as.example.com/authorize' } },
@@ -52,6 +66,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator', ui: { icon: 'list', placeholder: 'a space (RFC 6749)', section: 'request' } },
   { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, default: true, ui: { icon: 'shield', short: 'PKCE S256' } },
   { name: 'extraAuthorizeParams', label: 'Extra authorize parameters', kind: 'map', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'plus', short: 'Authorize params', placeholder: '{"audience":"api"}', section: 'request' } },
+  { name: 'resource', label: 'Resource (RFC 8707)', kind: 'text', n8n: 'resource', ui: { icon: 'crosshairs', short: 'Resource', placeholder: 'https://api.example.com (optional)', section: 'request' } },
   { name: 'extraTokenParams', label: 'Extra token parameters', kind: 'map', n8n: 'extraGrantParameters', ui: { icon: 'plus', short: 'Token params', placeholder: '{"resource":"https://api"}', section: 'request' } },
   { name: 'extraRefreshParams', label: 'Extra refresh parameters', kind: 'map', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'plus', short: 'Refresh params', placeholder: '{}', section: 'request', shownFor: 'all' } },
   { name: 'extraTokenHeaders', label: 'Extra token request headers', kind: 'map', n8n: 'extraGrantHeaders', ui: { icon: 'plus', short: 'Token headers', placeholder: '{"x-api-key":"..."}', section: 'request' } },
@@ -161,6 +176,7 @@ function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'clien
 function requestSettings(s: Record<string, unknown>): Partial<OAuth2Config> {
   return {
     scopes: listOf(s.scopes),
+    resource: trimmed(s.resource) || undefined,
     scopeSeparator: s.scopeSeparator === undefined || s.scopeSeparator === '' || s.scopeSeparator === null ? undefined : String(s.scopeSeparator),
     pkce: switchOf(s.pkce, true),
     extraAuthorizeParams: mapOf(s.extraAuthorizeParams, 'Extra authorize parameters'),
@@ -170,6 +186,19 @@ function requestSettings(s: Record<string, unknown>): Partial<OAuth2Config> {
     tokenBodyFormat: s.tokenBodyFormat === 'json' ? 'json' : 'form',
     scopeOnRefresh: switchOf(s.scopeOnRefresh, false),
   };
+}
+
+/**
+ * The settings discovery fills (RFC 9728 / RFC 8414): the endpoints, the issuer, the resource and
+ * the scopes the resource lists (a server's own list is often OpenID's, not the API's). Node-RED's Discover puts them into the dialog;
+ * n8n's Advanced credential uses them where its own fields are empty.
+ */
+export function discoveredSettings(found: DiscoveredServer): Record<string, string> {
+  const filled: Record<string, string> = { tokenUrl: found.tokenEndpoint, issuer: found.issuer, resource: found.resource };
+  if (found.authorizationEndpoint) filled.authorizationUrl = found.authorizationEndpoint;
+  if (found.revocationEndpoint) filled.revocationUrl = found.revocationEndpoint;
+  if (found.scopes.length) filled.scopes = found.scopes.join(' ');
+  return filled;
 }
 
 const PATHS = ['accessToken', 'refreshToken', 'expiresIn', 'tokenType', 'scope', 'refreshExpiresIn'] as const;

@@ -10,6 +10,8 @@ import { AdvancedOAuth2Api } from '../../../credentials/AdvancedOAuth2Api.creden
 import { clearTokenFlights } from '../../../hosts/n8n/single-flight';
 import { ZendeskChatPasswordOAuth2Api } from '../../../credentials/ZendeskChatPasswordOAuth2Api.credentials';
 import { DEFAULT_CLIENTS, DEFAULT_USERS, startSandbox, type Sandbox } from '../../../sandbox';
+import { startOidcProvider, type OidcTestServer } from '../../support/oidc-provider';
+import { startProtectedResource, type ProtectedResource } from '../../support/protected-resource';
 
 const gen = DEFAULT_CLIENTS.generic.find((c) => !c.public)!;
 const pub = DEFAULT_CLIENTS.generic.find((c) => c.public)!;
@@ -305,5 +307,54 @@ describe('engine-backed n8n credentials: preAuthentication', () => {
       expect(destroyed).toBe(true);
       expect(sentBytes).toBeLessThan(2 * 1024 * 1024);
     });
+  });
+});
+
+describe('Advanced OAuth2 credential: discovery from an API URL (issue #18 item 1)', () => {
+  let oidc: OidcTestServer;
+  let rs: ProtectedResource;
+  const credential = new AdvancedOAuth2Api();
+  const creds = (extra: Record<string, unknown> = {}) =>
+    ({ grantType: 'clientCredentials', tokenUrl: '', discoveryUrl: rs.apiUrl, clientId: 'n8n-disc', clientSecret: 'shh-secret-n8n-disc', clientAuthentication: 'basic', scope: '', ...extra }) as ICredentialDataDecryptedObject;
+
+  beforeAll(async () => {
+    rs = await startProtectedResource(() => oidc.issuer);
+    oidc = await startOidcProvider({
+      clients: [{ client_id: 'n8n-disc', client_secret: 'shh-secret-n8n-disc', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
+      resourceIndicators: { resource: rs.apiUrl, scope: 'tools:read' },
+      scopes: ['openid', 'tools:read'],
+    });
+  });
+  afterAll(async () => {
+    await oidc?.stop();
+    await rs.close();
+  });
+
+  it('an empty token URL is discovered over n8n\'s HTTP client; the token is for the resource, with its scopes; once per process', async () => {
+    const sent: IHttpRequestOptions[] = [];
+    const out = await credential.preAuthentication.call(n8nLikeHelper(sent), creds());
+    const claims = JSON.parse(Buffer.from(String(out.accessToken).split('.')[1], 'base64url').toString()) as { aud: string; scope: string };
+    expect(claims).toMatchObject({ aud: rs.apiUrl, scope: 'tools:read' });
+    const token = new URLSearchParams(String(sent[sent.length - 1].body));
+    expect(token.get('resource')).toBe(rs.apiUrl);
+    expect(sent.slice(0, -1).every((o) => o.method === 'GET' && !JSON.stringify(o.headers ?? {}).toLowerCase().includes('authorization'))).toBe(true);
+    const asked = rs.asked.length;
+    await credential.preAuthentication.call(n8nLikeHelper([]), creds());
+    expect(rs.asked.length).toBe(asked); // cached in this process
+    // the discovered settings are the ones authenticate keys its tokens by: a replaced token's holder gets the current one
+    const second = await credential.preAuthentication.call(n8nLikeHelper([]), creds({ accessToken: out.accessToken }));
+    const header = await credential.authenticate(creds({ accessToken: out.accessToken, tokenExpiresAt: Date.now() + 60_000 }), { url: rs.apiUrl, headers: {} });
+    expect(header.headers).toEqual({ Authorization: `Bearer ${second.accessToken}` });
+  });
+
+  it('a refused discovery fails the token request with what was refused, and no secret', async () => {
+    rs.metadata = () => ({ resource: 'https://elsewhere.example.test/mcp', authorization_servers: [oidc.issuer] });
+    try {
+      const error = await credential.preAuthentication.call(n8nLikeHelper([]), creds({ allowHttpHosts: '127.0.0.1:1' /* another cache key: discovered afresh */ })).catch((e: Error) => e);
+      expect(String((error as Error).message)).toMatch(/resource_mismatch.*not on its origin/);
+      expect(String((error as Error).message)).not.toContain('shh-secret-n8n-disc');
+    } finally {
+      rs.reset();
+    }
   });
 });
