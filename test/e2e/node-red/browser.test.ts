@@ -13,6 +13,8 @@ import { NODE_RED_CONFIG_TYPES } from '../../../lib/providers/registry';
 import { SETTING_SECTIONS } from '../../../lib/providers/setting-ui';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { startEditorBrowser, type Any, type EditorBrowser } from '../../node-red/support/editor-browser';
+import { startOidcProvider } from '../../support/oidc-provider';
+import { startProtectedResource } from '../../support/protected-resource';
 
 jest.setTimeout(180_000);
 
@@ -366,4 +368,38 @@ test('editor: the oauth2-client dialog is rendered from the settings schema: row
   expect(await page.isVisible('#node-config-input-username')).toBe(true);
   await page.click('#node-config-dialog-cancel');
   await page.click('#node-dialog-cancel');
+});
+
+test('editor: Discover fills the oauth2-client dialog from the API\'s metadata and says what the server offers (issue #18 item 1)', async () => {
+  const rs = await startProtectedResource(() => oidc.issuer);
+  const oidc = await startOidcProvider({ clients: [], scopes: ['openid', 'tools:read'] });
+  try {
+    const page = await openEditor('oauth2-client');
+    await page.evaluate(() => {
+      const RED = (window as Any).RED;
+      RED.view.importNodes([{ id: 'b0000000000000g1', type: 'oauth2-request', name: 'Discover', url: '', x: 240, y: 580, wires: [] }], { generateIds: false });
+      RED.editor.edit(RED.nodes.node('b0000000000000g1'));
+    });
+    await page.click('#node-input-btn-client-add');
+    await page.waitForSelector('#node-config-input-discoverFrom', { state: 'visible' });
+    // a refused document: the error, nothing filled
+    rs.metadata = () => ({ resource: 'https://elsewhere.example.test/mcp', authorization_servers: [oidc.issuer] });
+    await page.fill('#node-config-input-discoverFrom', rs.apiUrl);
+    await page.click('#node-config-oauth2-discover');
+    await page.waitForFunction(() => /resource_mismatch/.test(document.querySelector('#node-config-oauth2-discover-result')?.textContent ?? ''));
+    expect(await page.inputValue('#node-config-input-tokenUrl')).toBe('');
+    rs.reset();
+    await page.click('#node-config-oauth2-discover');
+    await page.waitForFunction(() => /Found the authorization server/.test(document.querySelector('#node-config-oauth2-discover-result')?.textContent ?? ''));
+    const filled = await page.evaluate(() => Object.fromEntries(['tokenUrl', 'authorizationUrl', 'revocationUrl', 'issuer', 'resource', 'scopes'].map((n) => [n, (document.querySelector(`#node-config-input-${n}`) as HTMLInputElement).value])));
+    expect(filled).toEqual({ tokenUrl: oidc.tokenEndpoint, authorizationUrl: oidc.authorizationEndpoint, revocationUrl: oidc.revocationEndpoint, issuer: oidc.issuer, resource: rs.apiUrl, scopes: 'tools:read' });
+    const result = await page.textContent('#node-config-oauth2-discover-result');
+    expect(result).toContain(`Issuer: ${oidc.issuer}`);
+    expect(result).toMatch(/PKCE: .*S256/);
+    await page.click('#node-config-dialog-cancel');
+    await page.click('#node-dialog-cancel');
+  } finally {
+    await oidc.stop();
+    await rs.close();
+  }
 });
