@@ -84,6 +84,8 @@ export function clientAuthCandidates(client: ClientCredentialsConfig, serverMeth
  * the configured one (how `auto` tries its candidates).
  */
 export function clientAuthParts(client: ClientCredentialsConfig, tokenUrl: string, now = Date.now(), method: ConcreteClientAuthMethod | 'auto' = client.method ?? 'auto'): ClientAuthParts {
+  // an assertion grant may come without any client (RFC 7523 §2.1: client authentication is optional)
+  if (!client.clientId && method === 'none') return { headers: {}, params: {} };
   if (!client.clientId) throw new OAuth2ConfigError('the client ID is empty');
   if (method === 'auto') method = clientAuthCandidates(client)[0];
   client = { ...client, method };

@@ -1,4 +1,6 @@
 import { OAuth2ConfigError } from './errors';
+import { GRANT } from './failure';
+import { grantAssertion, type JwtBearerAssertion } from './jwt';
 import { requestToken, scopeParam, type TokenRequestContext } from './token-request';
 import type { TokenSet } from './types';
 
@@ -42,4 +44,18 @@ export async function refreshTokenGrant(ctx: TokenRequestContext, refreshToken: 
   const tokens = await requestToken(ctx, 'refresh_token', params);
   if (!tokens.refreshToken) tokens.refreshToken = refreshToken;
   return tokens;
+}
+
+/**
+ * RFC 7523 §2.1: a signed assertion as the authorization grant (service accounts). The assertion is
+ * signed anew for every request; scopes go in the request, or in the assertion when it says so.
+ */
+export function jwtBearerGrant(ctx: TokenRequestContext, assertion: JwtBearerAssertion): Promise<TokenSet> {
+  if (!assertion.issuer) throw new OAuth2ConfigError('the JWT bearer grant needs an issuer (iss)');
+  if (!assertion.signing.key) throw new OAuth2ConfigError('the JWT bearer grant needs a private key');
+  ctx.redactor?.pin(assertion.signing.key);
+  const { scope } = scopeParam(ctx.config);
+  const signed = grantAssertion(assertion, ctx.config.tokenUrl, scope, (ctx.now ?? Date.now)());
+  ctx.redactor?.add(signed);
+  return requestToken(ctx, GRANT.jwtBearer, { assertion: signed, ...(scope && !assertion.scopeClaim ? { scope } : {}) });
 }

@@ -59,3 +59,27 @@ export function clientAssertion(clientId: string, audience: string, signing: Jwt
   const iat = Math.floor(now / 1000);
   return signJwt({ iss: clientId, sub: clientId, aud: audience, iat, exp: iat + lifetimeSec, jti: randomToken(16) }, signing);
 }
+
+/** What an RFC 7523 §2.1 authorization grant asserts (a service account's assertion). */
+export interface JwtBearerAssertion {
+  /** `iss`: who issued the assertion (a service account's e-mail, a client ID). */
+  issuer: string;
+  /** `sub`: whom the token is for; default the issuer (RFC 7523 §3 requires one). */
+  subject?: string;
+  /** `aud`: the authorization server; default the token URL. */
+  audience?: string;
+  signing: JwtSigningKey;
+  /** Seconds the assertion is valid (at most an hour). Default 300. */
+  lifetimeSec?: number;
+  /** Put the scopes in the assertion's `scope` claim instead of the request (Google's service accounts). */
+  scopeClaim?: boolean;
+}
+
+/** RFC 7523 §3 grant assertion: iss, sub, aud, iat, exp, jti (and `scope` when asked). */
+export function grantAssertion(assertion: JwtBearerAssertion, audience: string, scope: string | undefined, now = Date.now()): string {
+  const iat = Math.floor(now / 1000);
+  const lifetime = Math.min(Math.max(assertion.lifetimeSec ?? 300, 1), 3600);
+  const claims: Record<string, unknown> = { iss: assertion.issuer, sub: assertion.subject || assertion.issuer, aud: assertion.audience || audience, iat, exp: iat + lifetime, jti: randomToken(16) };
+  if (assertion.scopeClaim && scope) claims.scope = scope;
+  return signJwt(claims, assertion.signing);
+}

@@ -2,7 +2,8 @@ import type { CredentialEvent, CredentialEventType } from './events';
 import { revokeTokens, type RevocationResult } from './revoke';
 import { validateConfig } from './config';
 import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
-import { authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
+import { authorizationCodeGrant, clientCredentialsGrant, jwtBearerGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
+import type { JwtBearerAssertion } from './jwt';
 import { Redactor } from './redact';
 import { refreshTokenRefused } from './failure';
 import type { BeforeTokenRequestHook, ClientAuthState, TokenRequestContext } from './token-request';
@@ -14,6 +15,8 @@ import type { OAuth2Config, TokenSet, Transport } from './types';
 export type GrantSpec =
   | { type: 'client_credentials' }
   | { type: 'password'; username: string; password: string }
+  /** RFC 7523 §2.1: a signed assertion (a service account), signed anew for every token request. */
+  | { type: 'jwt_bearer'; assertion: JwtBearerAssertion }
   /** Tokens come from an authorization (code or implicit) flow; only refresh is possible. */
   | { type: 'authorization_code' };
 
@@ -97,6 +100,7 @@ export class TokenKeeper {
     const { client } = options.config;
     this.redactor.pin(client.clientSecret, client.privateKey);
     if (options.grant.type === 'password') this.redactor.pin(options.grant.password);
+    if (options.grant.type === 'jwt_bearer') this.redactor.pin(options.grant.assertion.signing.key);
     this.rememberSecrets(this.current);
   }
 
@@ -322,9 +326,11 @@ export class TokenKeeper {
   private async runGrant(): Promise<TokenSet> {
     const grant = this.options.grant;
     try {
-      return await this.reportFailure('token', () =>
-        grant.type === 'password' ? passwordGrant(this.context(), grant.username, grant.password) : clientCredentialsGrant(this.context()),
-      );
+      return await this.reportFailure('token', () => {
+        if (grant.type === 'password') return passwordGrant(this.context(), grant.username, grant.password);
+        if (grant.type === 'jwt_bearer') return jwtBearerGrant(this.context(), grant.assertion);
+        return clientCredentialsGrant(this.context());
+      });
     } catch (error) {
       this.failing = true;
       this.emit('refresh_failed', `a new token could not be obtained and will be requested again: ${error instanceof Error ? error.message : String(error)}`, this.current);

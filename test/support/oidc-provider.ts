@@ -41,6 +41,8 @@ export interface OidcTestConfig {
   strictClientAuth?: boolean;
   /** Every interaction ends with error=access_denied (per request: authorize param x_test_deny=1). */
   deny?: boolean;
+  /** RFC 7523 §2.1: accept JWT bearer assertions of this issuer, verified with this public key. */
+  jwtBearer?: { issuer: string; publicJwk: JsonWebKey; scopeClaim?: boolean };
   /** RFC 8707: the one resource server the provider issues (JWT) access tokens for, with its scope. */
   resourceIndicators?: { resource: string; scope: string };
   /** Hard lifetime of the child process. Default 5 minutes. */
@@ -61,6 +63,8 @@ export interface OidcTestCounters {
   byClientAuth: Record<string, number>;
   /** Requests to apiUrl. */
   api: number;
+  /** The last JWT bearer assertion accepted: its header's kid and alg, subject and scopes. */
+  jwtBearer?: { kid: string | null; alg: string; sub: string; scopeClaim: string | null; scopeParam: string | null };
 }
 
 export interface OidcTestServer {

@@ -10,7 +10,7 @@
 // the parent captures and only shows when something goes wrong. Nothing here logs secrets or tokens.
 
 import { createServer } from 'node:http';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import { format } from 'node:util';
 
 const DEFAULT_MAX_LIFETIME_MS = 5 * 60 * 1000;
@@ -117,6 +117,40 @@ async function findAccount(_ctx, id) {
   };
 }
 
+// RFC 7523 §2.1 (config.jwtBearer = { issuer, publicJwk, scopeClaim }): the assertion must verify with the
+// service account's public key and carry iss, sub, aud = the token endpoint, iat, exp (at most an hour),
+// a jti never seen before; its scopes come from the assertion's `scope` claim when scopeClaim is set
+// (Google's way), else from the request. Answers a client-credentials-style access token.
+function verifyAssertion(jwt, jwtBearer, tokenEndpoint) {
+  const [h, p, sig] = String(jwt ?? '').split('.');
+  if (!sig) throw new errors.InvalidGrant('the assertion is not a JWS');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const key = createPublicKey({ key: jwtBearer.publicJwk, format: 'jwk' });
+  const ok = header.alg === 'ES256'
+    ? verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))
+    : header.alg === 'RS256' && verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig, 'base64url'));
+  if (!ok) throw new errors.InvalidGrant('the assertion signature does not verify');
+  const now = Math.floor(Date.now() / 1000);
+  if (claims.iss !== jwtBearer.issuer || !claims.sub) throw new errors.InvalidGrant('unknown issuer or no subject');
+  if (claims.aud !== tokenEndpoint) throw new errors.InvalidGrant('the audience is not this token endpoint');
+  if (!(claims.exp > now && claims.iat <= now + 60 && claims.exp - claims.iat <= 3600)) throw new errors.InvalidGrant('the assertion is expired or lives too long');
+  if (!claims.jti || seenJti.has(claims.jti)) throw new errors.InvalidGrant('the assertion was used before (jti)');
+  seenJti.add(claims.jti);
+  return { claims, header };
+}
+const seenJti = new Set();
+
+function registerJwtBearer(provider, jwtBearer) {
+  provider.registerGrantType('urn:ietf:params:oauth:grant-type:jwt-bearer', async (ctx) => {
+    const { claims, header } = verifyAssertion(ctx.oidc.params.assertion, jwtBearer, ctx.oidc.urlFor('token'));
+    counters.jwtBearer = { kid: header.kid ?? null, alg: header.alg, sub: claims.sub, scopeClaim: claims.scope ?? null, scopeParam: ctx.oidc.params.scope ?? null };
+    const scope = (jwtBearer.scopeClaim ? claims.scope : ctx.oidc.params.scope) ?? '';
+    const token = new provider.ClientCredentials({ client: ctx.oidc.client, scope });
+    ctx.body = { access_token: await token.save(), expires_in: token.expiration, token_type: 'Bearer', scope };
+  }, ['assertion', 'scope']);
+}
+
 let provider;
 try {
   provider = new Provider(issuer, {
@@ -174,6 +208,7 @@ try {
     },
   });
   provider.proxy = false;
+  if (config.jwtBearer) registerJwtBearer(provider, config.jwtBearer);
 
   // Static clients are validated lazily; force it now so a bad metadata set fails at startup.
   for (const client of Array.isArray(config.clients) ? config.clients : []) {
