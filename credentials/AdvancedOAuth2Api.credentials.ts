@@ -30,7 +30,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc6749';
 
 	properties: INodeProperties[] = [
-		grantProperty(GENERIC, ['client_credentials', 'password']),
+		grantProperty(GENERIC, ['client_credentials', 'password', 'jwt_bearer']),
 		{
 			displayName: 'Access Token URL',
 			name: 'tokenUrl',
@@ -53,7 +53,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			name: 'clientId',
 			type: 'string',
 			default: '',
-			required: true,
+			description: 'Empty only for a JWT bearer grant whose server needs no client (e.g. a Google service account)',
 		},
 		{
 			displayName: 'Client Authentication',
@@ -122,6 +122,64 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			displayOptions: { show: { grantType: ['password'] } },
+		},
+		{
+			displayName: 'Service Account JSON Key',
+			name: 'serviceAccountJson',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			description: 'Optional: a service-account JSON key (client_email, private_key, private_key_id, token_uri). It fills the empty fields below and the access token URL, with the scopes in the assertion, as Google wants.',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Assertion Issuer (Iss)',
+			name: 'jwtIssuer',
+			type: 'string',
+			default: '',
+			placeholder: 'robot@project.iam.gserviceaccount.com',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Assertion Subject (Sub)',
+			name: 'jwtSubject',
+			type: 'string',
+			default: '',
+			description: 'The user to act for; empty: the issuer',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Assertion Private Key',
+			name: 'jwtPrivateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 5 },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'PEM private key that signs the assertion (RSA for RS256, EC P-256 for ES256)',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Assertion Key ID (Kid)',
+			name: 'jwtKeyId',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Assertion Audience (Aud)',
+			name: 'jwtAudience',
+			type: 'string',
+			default: '',
+			description: 'Empty: the access token URL',
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
+		},
+		{
+			displayName: 'Scopes in the Assertion',
+			name: 'jwtScopeClaim',
+			type: 'boolean',
+			default: false,
+			description: "Whether the scopes go in the assertion's scope claim instead of the request (Google's service accounts)",
+			displayOptions: { show: { grantType: ['jwtBearer'] } },
 		},
 		{
 			displayName: 'Scope',

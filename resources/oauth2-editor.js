@@ -228,7 +228,7 @@ if (!window.OAuth2ConnectorsEditor) {
       var code = grant === 'authorization_code';
       $('#node-config-oauth2-authorize').toggle(code);
       $('.node-config-oauth2-code-only').toggle(code);
-      $('#node-config-oauth2-test').toggle(grant === 'client_credentials' || grant === 'password');
+      $('#node-config-oauth2-test').toggle(grant === 'client_credentials' || grant === 'password' || grant === 'jwt_bearer');
       if (options.onGrant) options.onGrant(grant);
     }
     $('#node-config-input-grantType').on('change', toggle);
@@ -341,6 +341,11 @@ if (!window.OAuth2ConnectorsEditor) {
 
   /** The button a setting's `action` adds beside its input, and where its result is shown. */
   function actionHtml(action) {
+    if (action === 'import-key') {
+      return ' <button type="button" class="red-ui-button" id="node-config-oauth2-import-key" title="Import key file"><i class="fa fa-upload"></i> Import</button>' +
+        '<input type="file" id="node-config-oauth2-key-file" accept=".json,application/json" style="display:none">' +
+        '<div class="form-tips" id="node-config-oauth2-import-result" style="display:none"></div>';
+    }
     if (action !== 'discover') return '';
     return ' <button type="button" class="red-ui-button" id="node-config-oauth2-discover"><i class="fa fa-search"></i> Discover</button>' +
       '<div class="form-tips" id="node-config-oauth2-discover-result" style="display:none"></div>';
@@ -369,6 +374,30 @@ if (!window.OAuth2ConnectorsEditor) {
         box.html(discoveredHtml(data.found));
       })
       .fail(function (xhr) { box.html('<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
+  }
+
+  /**
+   * Import key file: a service-account JSON key, read here in the browser, fills the fields its
+   * members map to (the descriptions' serviceAccountFields); the scopes go in the assertion.
+   */
+  function importKey(file) {
+    var box = $('#node-config-oauth2-import-result').show();
+    var fields = (window.OAuth2ConnectorsDescriptions || {}).serviceAccountFields || {};
+    var reader = new FileReader();
+    reader.onload = function () {
+      var key;
+      try { key = JSON.parse(String(reader.result)); } catch (e) { key = null; }
+      if (!key || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
+        box.html('<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> Not a service-account JSON key (it needs client_email and private_key)');
+        return;
+      }
+      Object.keys(fields).forEach(function (member) {
+        if (typeof key[member] === 'string' && key[member]) $('#node-config-input-' + fields[member]).val(key[member]).trigger('change');
+      });
+      $('#node-config-input-jwtScopeClaim').prop('checked', true);
+      box.html('<i class="fa fa-check-circle" style="color:#2e7d32"></i> Imported the key of ' + RED.utils.sanitize(key.client_email) + ' (the file itself is not kept)');
+    };
+    reader.readAsText(file);
   }
 
   /** A tip's text, escaped, with `code` in backticks as <code>. */
@@ -466,6 +495,8 @@ if (!window.OAuth2ConnectorsEditor) {
     toggle.on('click', function (e) { e.preventDefault(); open(!body.is(':visible')); });
     open(advanced.length > 0);
     $('#node-config-oauth2-discover').on('click', function (e) { e.preventDefault(); discover(); });
+    $('#node-config-oauth2-import-key').on('click', function (e) { e.preventDefault(); $('#node-config-oauth2-key-file').trigger('click'); });
+    $('#node-config-oauth2-key-file').on('change', function () { if (this.files && this.files[0]) importKey(this.files[0]); this.value = ''; });
     return update;
   }
 

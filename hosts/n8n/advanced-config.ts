@@ -7,6 +7,7 @@ import { commaListOf, trimmed } from '../../lib/providers/settings';
 import { fromN8n, genericSetupOf, type GenericSetup } from '../../lib/providers/generic/settings';
 import { GENERIC } from '../../lib/providers/generic/description';
 import type { EngineGrant } from './engine-token';
+import { N8N_GRANT } from './from-description';
 import { discoveredFor } from './discovery';
 
 const METHODS: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
@@ -27,7 +28,7 @@ export function advancedSetup(credentials: ICredentialDataDecryptedObject): Gene
 	const flat = fromN8n(credentials);
 	// an empty token URL with an API URL: what discovery found (discovery.ts), where the credential is empty
 	for (const [name, value] of Object.entries(discoveredFor(credentials) ?? {})) if (DISCOVERED.includes(name) && !text(flat[name])) flat[name] = value;
-	flat.grantType = credentials.grantType === 'password' ? 'password' : 'client_credentials';
+	flat.grantType = credentials.grantType === 'password' ? 'password' : credentials.grantType === N8N_GRANT.jwt_bearer ? 'jwt_bearer' : 'client_credentials';
 	// stored credentials from before `auto` existed have no value when they kept the old default
 	const method = text(credentials.clientAuthentication) || 'auto';
 	if (!METHODS.includes(method as ClientAuthMethod)) throw new TypeError(`Unknown client authentication "${method}"`);

@@ -1,7 +1,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { OAuth2Error } from '../../lib/oauth2/errors';
-import { clientCredentialsGrant, passwordGrant } from '../../lib/oauth2/grants';
+import { clientCredentialsGrant, jwtBearerGrant, passwordGrant } from '../../lib/oauth2/grants';
+import type { JwtBearerAssertion } from '../../lib/oauth2/jwt';
 import { Redactor } from '../../lib/oauth2/redact';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
 import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
@@ -11,7 +12,8 @@ import { sharedGrant, tokenForCall } from './single-flight';
 
 export type EngineGrant =
 	| { type: 'client_credentials' }
-	| { type: 'password'; username: string; password: string };
+	| { type: 'password'; username: string; password: string }
+	| { type: 'jwt_bearer'; assertion: JwtBearerAssertion };
 
 export interface FetchTokenOptions {
 	/** The client authentication `auto` settled on earlier: tried first, no search. */
@@ -42,7 +44,7 @@ function grantSettings(config: OAuth2Config, grant: EngineGrant): string {
 
 async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions): Promise<TokenSet> {
 	const redactor = new Redactor();
-	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined);
+	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined, grant.type === 'jwt_bearer' ? grant.assertion.signing.key : undefined);
 	const ctx: TokenRequestContext = {
 		config,
 		transport: n8nTransport(helper),
@@ -51,7 +53,9 @@ async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, g
 		clientAuth: { learned: options.learnedClientAuth },
 	};
 	try {
-		return grant.type === 'password' ? await passwordGrant(ctx, grant.username, grant.password) : await clientCredentialsGrant(ctx);
+		if (grant.type === 'password') return await passwordGrant(ctx, grant.username, grant.password);
+		if (grant.type === 'jwt_bearer') return await jwtBearerGrant(ctx, grant.assertion);
+		return await clientCredentialsGrant(ctx);
 	} catch (error) {
 		throw error instanceof OAuth2Error ? new CredentialTokenError(error) : error;
 	}

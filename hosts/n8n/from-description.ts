@@ -12,6 +12,7 @@ export const N8N_GRANT: Record<GrantId, string> = {
 	authorization_code: 'authorizationCode',
 	client_credentials: 'clientCredentials',
 	password: 'password',
+	jwt_bearer: 'jwtBearer',
 };
 
 const SMALL = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to']);

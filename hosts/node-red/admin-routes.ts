@@ -317,13 +317,13 @@ function authorizeRoute(RED: RED, type: ConfigType): Route {
   };
 }
 
-/** Test: one token request with the settings sent (client credentials, password), answered without the token. */
+/** Test: one token request with the settings sent (a grant that runs without a user: client credentials, password, JWT bearer), answered without the token. */
 function testRoute(RED: RED, type: ConfigType): Route {
   return (req, res) => {
     let manager: TokenManager;
     try {
       const built = buildFromRequest(RED, type, req.params.id, bodyOf(req));
-      if (built.grantType !== 'client_credentials' && built.grantType !== 'password') throw new TypeError('"Test" is for the client credentials and password grants; use "Authorize" for this grant');
+      if (built.grantType === 'authorization_code' || built.grantType === 'refresh_token') throw new TypeError('"Test" is for the client credentials, password and JWT bearer grants; use "Authorize" for this grant');
       manager = new TokenManager({ config: built.config, grant: built.grant, host: NODE_HOST });
     } catch (error) {
       fail(res, error);

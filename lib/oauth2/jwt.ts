@@ -11,9 +11,21 @@ export interface JwtSigningKey {
   kid?: string;
 }
 
+/**
+ * A PEM as pasted: a browser's one-line input drops its line breaks, a copy out of JSON may keep
+ * `\\n` escapes. Rebuilt with the lines OpenSSL needs; anything that is no PEM is returned as it is.
+ */
+export function normalisePem(text: string): string {
+  const pem = text.replace(/\\n/g, '\n').trim();
+  const parts = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(pem);
+  if (!parts) return text;
+  const body = parts[2].replace(/\s+/g, '');
+  return `-----BEGIN ${parts[1]}-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${parts[1]}-----\n`;
+}
+
 function asymmetricKey(pem: string): KeyObject {
   try {
-    return createPrivateKey(pem);
+    return createPrivateKey(normalisePem(pem));
   } catch {
     throw new OAuth2ConfigError('the private key is not a valid PEM private key');
   }

@@ -7,6 +7,7 @@
  */
 import { DEPLOYTEQ } from './deployteq/description';
 import { GENERIC } from './generic/description';
+import { SERVICE_ACCOUNT_FIELDS } from './generic/settings';
 import { NODE_RED_CONFIG_TYPES, PROVIDERS } from './registry';
 import { SETTING_SECTIONS } from './setting-ui';
 import { ZENDESK_CHAT_CATALOG } from './zendesk-chat/catalog';
@@ -27,4 +28,6 @@ export const EDITOR_DESCRIPTIONS: Record<string, unknown> = {
   // the zendesk-chat node's resources, operations and fields
   zendeskChat: { operations: ZENDESK_CHAT_CATALOG },
   generic: GENERIC,
+  // the generic dialog's "Import key file": a service-account JSON key's members → settings
+  serviceAccountFields: SERVICE_ACCOUNT_FIELDS,
 };

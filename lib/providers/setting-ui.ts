@@ -19,8 +19,11 @@ export interface SettingUi {
   shownFor?: 'all';
   /** Validation beyond the kind: comma-separated HTTP statuses, or a decimal number. */
   format?: 'statuses' | 'decimal';
-  /** A button beside the input that runs this action (`discover`: fills the endpoints from the API's metadata). */
-  action?: 'discover';
+  /**
+   * A button beside the input that runs this action: `discover` fills the endpoints from the API's
+   * metadata; `import-key` reads a service-account JSON key file (in the browser) into the fields.
+   */
+  action?: 'discover' | 'import-key';
   /** Notes shown under the row while it is shown (and only for these grants); `code` in backticks. */
   tips?: ReadonlyArray<{ text: string; grants?: readonly string[] }>;
 }

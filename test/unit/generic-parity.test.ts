@@ -50,13 +50,13 @@ describe('the generic client: one schema, both hosts', () => {
     const lifecycle = ['name', 'keepAliveHours', 'revokeOnRemove'];
     expect([...Object.keys(defaults).filter((k) => !lifecycle.includes(k)), ...Object.keys(credentials)].sort()).toEqual(expected.sort());
     const secrets = Object.entries(PROVIDERS[2].nodeRed.secrets);
-    expect(secrets.map(([name]) => name).sort()).toEqual(GENERIC_SETTINGS.filter((s) => s.kind === 'secret' || s.name === 'username').map((s) => s.name).sort());
+    expect(secrets.map(([name]) => name).sort()).toEqual(GENERIC_SETTINGS.filter((s) => !s.nodeRed && (s.kind === 'secret' || s.name === 'username')).map((s) => s.name).sort());
   });
 
   it("a new oauth2-client has the released defaults and validators (the dialog is rendered from the schema)", () => {
     const { defaults } = nodeRedDefinition();
     const values = Object.fromEntries(Object.entries(defaults).map(([name, d]) => [name, (d as { value: unknown }).value]));
-    const released = { grantType: 'authorization_code', clientAuth: 'auto', pkce: true, tokenBodyFormat: 'form', scopeOnRefresh: false, requireIssuer: false, headerPrefix: 'Bearer', revokeOnRemove: false };
+    const released = { grantType: 'authorization_code', clientAuth: 'auto', pkce: true, tokenBodyFormat: 'form', scopeOnRefresh: false, requireIssuer: false, headerPrefix: 'Bearer', revokeOnRemove: false, jwtScopeClaim: false };
     for (const [name, value] of Object.entries(values)) expect({ name, value }).toEqual({ name, value: (released as Record<string, unknown>)[name] ?? '' });
     expect((defaults.tokenUrl as { required?: boolean }).required).toBe(true);
     const valid = (name: string, v: unknown) => ((defaults[name] as { validate?: (v: unknown) => boolean }).validate ?? (() => true))(v);

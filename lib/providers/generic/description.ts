@@ -23,6 +23,7 @@ const GRANTS: ReadonlyArray<Choice<GrantId>> = [
   { value: 'authorization_code', label: 'Authorization code (PKCE)', description: 'A user signs in and approves access; refresh tokens keep it' },
   { value: 'client_credentials', label: 'Client credentials', description: 'Server to server, no user' },
   { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
+  { value: 'jwt_bearer', label: 'JWT bearer (service account)', description: 'A signed assertion instead of a user or a secret (RFC 7523), e.g. a Google service account' },
 ];
 const REFRESH_ONLY: Choice<'refresh_token'> = { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' };
 

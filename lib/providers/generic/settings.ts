@@ -7,6 +7,7 @@
 import type { GrantSpec } from '../../oauth2/token-state';
 import type { ReactiveRefreshOptions } from '../../oauth2/authorized-client';
 import type { DiscoveredServer } from '../../oauth2/discovery';
+import { algForPrivateKey } from '../../oauth2/jwt';
 import type { ClientAuthMethod, OAuth2Config, ResponseMapping } from '../../oauth2/types';
 import { hostList } from '../../oauth2/urls';
 import { values } from '../description';
@@ -14,7 +15,7 @@ import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, 
 import { GENERIC } from './description';
 import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
 
-export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token';
+export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer';
 /** How a host offers a setting: under this name, or not at all, and why. */
 type Offer = string | { no: string };
 
@@ -27,6 +28,7 @@ export interface GenericSetting extends SettingSpec {
 }
 
 const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
+const JWT: readonly GenericGrant[] = ['jwt_bearer'];
 const JWT_METHODS: readonly ClientAuthMethod[] = ['private_key_jwt', 'client_secret_jwt'];
 const N8N_NO_CODE = { no: "n8n runs the authorization-code flow itself: use n8n's own OAuth2 API credential" };
 const N8N_NO_REFRESH = { no: "n8n's preAuthentication never refreshes: it runs the credential's grant again" };
@@ -62,6 +64,27 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username', credential: true, ui: { icon: 'user' } },
   { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password', ui: { icon: 'lock' } },
   { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'lock', short: 'Refresh token' } },
+  { name: 'jwtIssuer', label: 'Assertion issuer (iss)', kind: 'text', grants: JWT, n8n: 'jwtIssuer', ui: { icon: 'id-badge', short: 'Issuer (iss)', placeholder: 'robot@project.iam.gserviceaccount.com' } },
+  { name: 'jwtSubject', label: 'Assertion subject (sub)', kind: 'text', grants: JWT, n8n: 'jwtSubject', ui: { icon: 'user', short: 'Subject (sub)', placeholder: 'default: the issuer (a user to act for)' } },
+  {
+    name: 'jwtPrivateKey',
+    label: 'Assertion private key',
+    kind: 'secret',
+    grants: JWT,
+    n8n: 'jwtPrivateKey',
+    ui: { icon: 'lock', short: 'Signing key', action: 'import-key', tips: [{ text: 'A PEM private key (RSA for RS256, EC P-256 for ES256). Import reads a service-account JSON key file (`client_email`, `private_key`, `private_key_id`, `token_uri`) in the browser and fills the fields.' }] },
+  },
+  { name: 'jwtKeyId', label: 'Assertion key ID (kid)', kind: 'text', grants: JWT, n8n: 'jwtKeyId', ui: { icon: 'pencil', short: 'Key ID (kid)' } },
+  { name: 'jwtAudience', label: 'Assertion audience (aud)', kind: 'text', grants: JWT, n8n: 'jwtAudience', ui: { icon: 'pencil', short: 'Audience (aud)', placeholder: 'default: the token URL', section: 'request' } },
+  { name: 'jwtScopeClaim', label: 'Scopes in the assertion', kind: 'boolean', grants: JWT, n8n: 'jwtScopeClaim', ui: { icon: 'list', section: 'request', tips: [{ text: 'Google service accounts take the scopes in the assertion\'s `scope` claim, not in the request.' }] } },
+  {
+    name: 'serviceAccountJson',
+    label: 'Service account JSON key',
+    kind: 'secret',
+    grants: JWT,
+    n8n: 'serviceAccountJson',
+    nodeRed: { no: "the dialog's Import key file button reads the JSON key into the fields above" },
+  },
   { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope', ui: { icon: 'list', placeholder: 'openid offline_access api:read' } },
   { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator', ui: { icon: 'list', placeholder: 'a space (RFC 6749)', section: 'request' } },
   { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, default: true, ui: { icon: 'shield', short: 'PKCE S256' } },
@@ -105,7 +128,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
 ];
 
 /** Node-RED's credential fields of the generic client: the secrets (`password`) and the other settings kept with them (`text`). */
-export const GENERIC_CREDENTIAL_FIELDS = credentialFieldsOf(GENERIC_SETTINGS);
+export const GENERIC_CREDENTIAL_FIELDS = credentialFieldsOf(GENERIC_SETTINGS.filter((s) => !s.nodeRed));
 
 /** A flat record of n8n's Advanced OAuth2 credential, under the schema's names. */
 export function fromN8n(data: Record<string, unknown>): Record<string, unknown> {
@@ -117,7 +140,7 @@ export function fromN8n(data: Record<string, unknown>): Record<string, unknown> 
 }
 
 const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
-const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token'];
+const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'jwt_bearer'];
 
 export interface GenericSetup {
   config: OAuth2Config;
@@ -129,17 +152,67 @@ export interface GenericSetup {
 }
 
 /** The one mapper: a flat settings record (secrets included) → configuration, grant and token-manager options. */
-export function genericSetupOf(settings: Record<string, unknown>): GenericSetup {
+export function genericSetupOf(typed: Record<string, unknown>): GenericSetup {
+  const settings = withServiceAccount(typed);
   const grantType = GRANTS.find((g) => g === settings.grantType) ?? 'authorization_code';
   if (!trimmed(settings.tokenUrl)) throw new TypeError('The token URL is empty');
   const seed = (grantType === 'refresh_token' || grantType === 'authorization_code') && trimmed(settings.refreshToken) ? String(settings.refreshToken) : undefined;
   if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
   return {
     config: { ...endpointSettings(settings), ...requestSettings(settings), ...responseSettings(settings), ...transportSettings(settings) },
-    grant: grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, settings),
+    grant: grantType === 'jwt_bearer' ? jwtGrantOf(settings) : grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, settings),
     grantType,
     seedRefreshToken: seed,
     manager: { refreshSkewMs: seconds(settings.refreshSkewSec), reactive: reactiveOf(settings) },
+  };
+}
+
+/**
+ * A service-account JSON key's members → the settings they fill (Google's format). Node-RED's
+ * dialog applies it in the browser ("Import key file"); n8n's credential to its JSON field.
+ */
+export const SERVICE_ACCOUNT_FIELDS: Readonly<Record<string, string>> = { client_email: 'jwtIssuer', private_key: 'jwtPrivateKey', private_key_id: 'jwtKeyId', token_uri: 'tokenUrl' };
+
+/** The settings a service-account JSON key gives (scopes go in the assertion, as Google wants); a clear error for anything else. */
+export function serviceAccountSettings(json: string): Record<string, string | boolean> {
+  let key: Record<string, unknown>;
+  try {
+    key = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    throw new TypeError('The service account key is not JSON');
+  }
+  if (!key || typeof key !== 'object' || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
+    throw new TypeError('The service account key needs client_email and private_key');
+  }
+  const filled: Record<string, string | boolean> = { jwtScopeClaim: true };
+  for (const [member, setting] of Object.entries(SERVICE_ACCOUNT_FIELDS)) if (typeof key[member] === 'string' && key[member]) filled[setting] = key[member] as string;
+  return filled;
+}
+
+/** The settings with a service-account JSON key's values where the settings are empty. */
+function withServiceAccount(settings: Record<string, unknown>): Record<string, unknown> {
+  if (settings.grantType !== 'jwt_bearer' || !trimmed(settings.serviceAccountJson)) return settings;
+  const merged = { ...settings };
+  for (const [name, value] of Object.entries(serviceAccountSettings(String(settings.serviceAccountJson)))) {
+    if (name === 'jwtScopeClaim' ? merged.jwtScopeClaim === undefined || merged.jwtScopeClaim === '' : !trimmed(merged[name])) merged[name] = value;
+  }
+  return merged;
+}
+
+/** The JWT bearer grant's assertion settings → the engine's grant. */
+function jwtGrantOf(s: Record<string, unknown>): GrantSpec {
+  const key = trimmed(s.jwtPrivateKey);
+  if (!trimmed(s.jwtIssuer)) throw new TypeError('The JWT bearer grant needs an issuer (iss)');
+  if (!key) throw new TypeError('The JWT bearer grant needs a private key');
+  return {
+    type: 'jwt_bearer',
+    assertion: {
+      issuer: trimmed(s.jwtIssuer),
+      subject: trimmed(s.jwtSubject) || undefined,
+      audience: trimmed(s.jwtAudience) || undefined,
+      signing: { alg: algForPrivateKey(key), key, kid: trimmed(s.jwtKeyId) || undefined },
+      scopeClaim: switchOf(s.jwtScopeClaim, false),
+    },
   };
 }
 

@@ -403,3 +403,33 @@ test('editor: Discover fills the oauth2-client dialog from the API\'s metadata a
     await rs.close();
   }
 });
+
+test('editor: the JWT bearer grant shows its rows and Test; Import reads a service-account JSON key into the fields (issue #18 item 4)', async () => {
+  const page = await openEditor('oauth2-client');
+  await page.evaluate(() => {
+    const RED = (window as Any).RED;
+    RED.view.importNodes([{ id: 'b0000000000000h1', type: 'oauth2-request', name: 'Service account', url: '', x: 240, y: 640, wires: [] }], { generateIds: false });
+    RED.editor.edit(RED.nodes.node('b0000000000000h1'));
+  });
+  await page.click('#node-input-btn-client-add');
+  await page.waitForSelector('#node-config-input-grantType', { state: 'visible' });
+  expect(await page.isVisible('#node-config-input-jwtIssuer')).toBe(false);
+  await page.selectOption('#node-config-input-grantType', 'jwt_bearer');
+  for (const id of ['jwtIssuer', 'jwtSubject', 'jwtPrivateKey', 'jwtKeyId']) expect({ id, visible: await page.isVisible(`#node-config-input-${id}`) }).toEqual({ id, visible: true });
+  expect(await page.isVisible('#node-config-oauth2-test')).toBe(true);
+  expect(await page.isVisible('#node-config-oauth2-authorize')).toBe(false);
+  // a file that is no key: said so, nothing filled
+  await page.setInputFiles('#node-config-oauth2-key-file', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+  await page.waitForFunction(() => /Not a service-account JSON key/.test(document.querySelector('#node-config-oauth2-import-result')?.textContent ?? ''));
+  expect(await page.inputValue('#node-config-input-jwtIssuer')).toBe('');
+  const key = { type: 'service_account', client_email: 'robot@browser.iam.example.test', private_key: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n', private_key_id: 'kid-browser', token_uri: 'https://oauth2.example.test/token' };
+  await page.setInputFiles('#node-config-oauth2-key-file', { name: 'sa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(key)) });
+  await page.waitForFunction(() => /Imported the key of robot@browser/.test(document.querySelector('#node-config-oauth2-import-result')?.textContent ?? ''));
+  const filled = await page.evaluate(() => Object.fromEntries(['jwtIssuer', 'jwtKeyId', 'tokenUrl', 'jwtPrivateKey'].map((n) => [n, (document.querySelector(`#node-config-input-${n}`) as HTMLInputElement).value])));
+  // a one-line input drops the PEM's line breaks (the engine rebuilds them: test/unit/pem.test.ts)
+  expect(filled).toEqual({ jwtIssuer: key.client_email, jwtKeyId: key.private_key_id, tokenUrl: key.token_uri, jwtPrivateKey: key.private_key.replace(/\n/g, '') });
+  expect(await page.isChecked('#node-config-input-jwtScopeClaim')).toBe(true);
+  expect(await page.getAttribute('#node-config-input-jwtPrivateKey', 'type')).toBe('password');
+  await page.click('#node-config-dialog-cancel');
+  await page.click('#node-dialog-cancel');
+});
