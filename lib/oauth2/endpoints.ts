@@ -15,6 +15,7 @@ const ENDPOINTS = {
   tokenUrl: 'token URL',
   refreshUrl: 'refresh URL',
   revocationUrl: 'revocation URL',
+  deviceAuthorizationUrl: 'device authorization URL',
   discovery: 'metadata URL',
   issuer: 'issuer',
 } as const satisfies Record<UrlSetting, string>;

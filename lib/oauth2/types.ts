@@ -92,6 +92,8 @@ export interface OAuth2Config {
   /** RFC 7009 revocation endpoint. Default: the server's metadata `revocation_endpoint`, if any. */
   revocationUrl?: string;
   authorizationUrl?: string;
+  /** RFC 8628 device authorization endpoint (the device grant). */
+  deviceAuthorizationUrl?: string;
   redirectUri?: string;
   scopes?: string[];
   /** Separator when joining scopes. Default a space (RFC 6749 §3.3). */

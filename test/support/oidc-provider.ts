@@ -41,6 +41,8 @@ export interface OidcTestConfig {
   strictClientAuth?: boolean;
   /** Every interaction ends with error=access_denied (per request: authorize param x_test_deny=1). */
   deny?: boolean;
+  /** RFC 8628: the device authorization endpoint (`metadata.device_authorization_endpoint`). */
+  deviceFlow?: boolean;
   /** RFC 7523 §2.1: accept JWT bearer assertions of this issuer, verified with this public key. */
   jwtBearer?: { issuer: string; publicJwk: JsonWebKey; scopeClaim?: boolean };
   /** RFC 8707: the one resource server the provider issues (JWT) access tokens for, with its scope. */

@@ -146,3 +146,40 @@ export async function followAuthorize(
     `followAuthorize: gave up after ${maxHops} hops (last ${redactedPath(current)}) without reaching ${redirectUriPrefix}`,
   );
 }
+
+/**
+ * The user's side of a device authorization (RFC 8628) at the oidc-provider test server: opens the
+ * verification URI (complete, with the user code) and submits each page's form (the user code, then
+ * the confirmation), following the redirects through the (auto-approving) interactions until a page
+ * has no form. Returns that page's text.
+ */
+export async function confirmDevice(verificationUriComplete: string, opts: FollowAuthorizeOptions = {}): Promise<string> {
+  const jar = opts.jar ?? new CookieJar();
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const request = async (url: URL, init: RequestInit = {}): Promise<Response> => {
+    const cookie = jar.header(url);
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs), ...init, headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) } });
+    jar.store(url, getSetCookies(res.headers));
+    return res;
+  };
+  let url = new URL(verificationUriComplete);
+  let res = await request(url);
+  for (let hop = 0; hop < (opts.maxHops ?? 20); hop++) {
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      url = new URL(res.headers.get('location') as string, url);
+      res = await request(url);
+      continue;
+    }
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`confirmDevice: stopped at ${redactedPath(url)} with HTTP ${res.status}`);
+    const form = /<form([^>]*)>([\s\S]*?)<\/form>/.exec(text);
+    const action = form && /method="post"/i.test(form[1]) ? /action="([^"]+)"/.exec(form[1]) : null;
+    if (!form || !action) return text;
+    const fields = new URLSearchParams();
+    for (const input of form[2].matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>/g)) fields.set(input[1], input[2].replace(/&amp;/g, '&'));
+    url = new URL(action[1], url);
+    res = await request(url, { method: 'POST', body: fields.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+  throw new Error('confirmDevice: too many steps');
+}

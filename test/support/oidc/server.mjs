@@ -173,6 +173,7 @@ try {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      deviceFlow: { enabled: config.deviceFlow === true },
       // RFC 8707: one resource server (config.resourceIndicators = { resource, scope }) whose tokens are JWTs for it
       ...(config.resourceIndicators ? {
         resourceIndicators: {
