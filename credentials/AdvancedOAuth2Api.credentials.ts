@@ -125,7 +125,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 		},
 		{
 			displayName: 'Service Account JSON Key',
-			name: 'serviceAccountJson',
+			name: 'serviceAccountSecretJson',
 			type: 'string',
 			typeOptions: { password: true, rows: 4 },
 			default: '',

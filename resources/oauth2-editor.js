@@ -186,12 +186,31 @@ if (!window.OAuth2ConnectorsEditor) {
   }
 
   /** Authorize: the admin route makes the authorization request; its URL opens in a new window, then the status is polled. */
+  /** The device grant: the user code and where to enter it (the page with the code filled in opens too). */
+  function deviceCode(device) {
+    var page = safeHttpUrl(device.verificationUri);
+    var complete = safeHttpUrl(device.verificationUriComplete);
+    $('#node-config-oauth2-device').show().html('<i class="fa fa-mobile"></i> Enter the code <code class="oauth2-user-code" style="font-size:1.3em">' +
+      RED.utils.sanitize(String(device.userCode)) + '</code> at ' + (page ? '<a target="_blank" rel="noopener noreferrer" href="' + RED.utils.sanitize(page) + '">' + RED.utils.sanitize(page) + '</a>' : 'the provider\'s device page') +
+      ' before ' + RED.utils.sanitize(new Date(device.expiresAt).toLocaleTimeString()) + '. This dialog shows the result.');
+    if (complete) {
+      var w = window.open(complete, '_blank');
+      if (w) { try { w.opener = null; } catch { /* ignore */ } }
+    }
+  }
+
   function authorize(type, id, box) {
     var body = collect(type);
     body.redirectUri = callbackUrl();
     show(box, 'pending', '<i class="fa fa-spinner fa-spin"></i> Starting…');
+    $('#node-config-oauth2-device').hide();
     post(route(type, id, 'authorize'), body)
       .done(function (data) {
+        if (data && data.device) {
+          deviceCode(data.device);
+          poll(type, id, box, Date.now());
+          return;
+        }
         var target = safeHttpUrl(data && data.authorizeUrl);
         if (!target) {
           show(box, 'error', '<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> The authorization URL is not an http(s) URL; it was not opened.');
@@ -226,7 +245,7 @@ if (!window.OAuth2ConnectorsEditor) {
     function toggle() {
       var grant = $('#node-config-input-grantType').val();
       var code = grant === 'authorization_code';
-      $('#node-config-oauth2-authorize').toggle(code);
+      $('#node-config-oauth2-authorize').toggle(code || grant === 'device_code');
       $('.node-config-oauth2-code-only').toggle(code);
       $('#node-config-oauth2-test').toggle(grant === 'client_credentials' || grant === 'password' || grant === 'jwt_bearer');
       if (options.onGrant) options.onGrant(grant);
@@ -383,10 +402,10 @@ if (!window.OAuth2ConnectorsEditor) {
   function importKey(file) {
     var box = $('#node-config-oauth2-import-result').show();
     var fields = (window.OAuth2ConnectorsDescriptions || {}).serviceAccountFields || {};
-    var reader = new FileReader();
+    var reader = new window.FileReader();
     reader.onload = function () {
       var key;
-      try { key = JSON.parse(String(reader.result)); } catch (e) { key = null; }
+      try { key = JSON.parse(String(reader.result)); } catch { key = null; }
       if (!key || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
         box.html('<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> Not a service-account JSON key (it needs client_email and private_key)');
         return;
@@ -414,6 +433,7 @@ if (!window.OAuth2ConnectorsEditor) {
       '<div class="form-row"><label>&nbsp;</label>' +
       '<button type="button" class="red-ui-button" id="node-config-oauth2-authorize"><i class="fa fa-sign-in"></i> Authorize</button> ' +
       '<button type="button" class="red-ui-button" id="node-config-oauth2-test"><i class="fa fa-flask"></i> Test</button></div>' +
+      '<div class="form-tips" id="node-config-oauth2-device" style="display:none"></div>' +
       '<div class="form-row"><label><i class="fa fa-info-circle"></i> Status</label>' +
       '<div id="node-config-oauth2-status" data-state="" style="display:inline-block;width:70%;vertical-align:top"></div></div>';
   }

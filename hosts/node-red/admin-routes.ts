@@ -303,7 +303,11 @@ function authorizeRoute(RED: RED, type: ConfigType): Route {
     try {
       const redirectUri = checkRedirectUri(RED, req, body.redirectUri);
       built = buildFromRequest(RED, type, id, body);
-      if (built.grantType !== 'authorization_code') throw new TypeError('"Authorize" is for the authorization code grant; use "Test" for this grant');
+      if (built.grantType === 'device_code') {
+        deviceAuthorize(RED, { nodeId: id, type, built }, res);
+        return;
+      }
+      if (built.grantType !== 'authorization_code') throw new TypeError('"Authorize" is for the authorization code and device grants; use "Test" for this grant');
       request = createAuthorizationRequest(built.config, { redirectUri, ttlMs: PENDING_TTL_MS });
       // the editor opens this URL: only http(s), whatever the settings said
       if (!/^https?:\/\//i.test(request.url)) throw new TypeError('the authorization URL must be an https: URL');
@@ -317,13 +321,47 @@ function authorizeRoute(RED: RED, type: ConfigType): Route {
   };
 }
 
+/** The device polls running, by node: a new Authorize ends the one before. */
+const devicePolls = new Map<string, AbortController>();
+
+/**
+ * Authorize with the device grant (RFC 8628): the editor gets the user code and the verification
+ * URIs to show (never the device code); the runtime polls until the user approved, denied or the
+ * code expired, and installs the tokens as the callback does. The status route reports the outcome.
+ */
+function deviceAuthorize(RED: RED, owner: Owner, res: AdminResponse): void {
+  const manager = new TokenManager({ config: owner.built.config, grant: owner.built.grant, host: NODE_HOST });
+  manager.startDeviceAuthorization().then(
+    (device) => {
+      devicePolls.get(owner.nodeId)?.abort();
+      const stop = new AbortController();
+      devicePolls.set(owner.nodeId, stop);
+      const attempt: Attempt = { status: 'pending', startedAt: Date.now() };
+      attempts.set(owner.nodeId, attempt);
+      json(res, 200, { device: { userCode: device.userCode, verificationUri: device.verificationUri, verificationUriComplete: device.verificationUriComplete, expiresAt: device.expiresAt } });
+      const finish = (status: 'success' | 'error', message: string, tokens?: TokenSummary) => {
+        if (devicePolls.get(owner.nodeId) === stop) devicePolls.delete(owner.nodeId);
+        if (!stop.signal.aborted) attempts.set(owner.nodeId, { ...attempt, status, message, tokens, finishedAt: Date.now() });
+      };
+      manager
+        .completeDeviceAuthorization(device, stop.signal)
+        .then(async (tokens) => {
+          await installTokens(RED, owner, tokens);
+          finish('success', 'authorized', summarise(tokens, 'valid'));
+        })
+        .catch((error) => finish('error', `${safeMessage(error, manager)} Nothing was changed.`));
+    },
+    (error) => fail(res, manager.redact(safeMessage(error)), error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
+  );
+}
+
 /** Test: one token request with the settings sent (a grant that runs without a user: client credentials, password, JWT bearer), answered without the token. */
 function testRoute(RED: RED, type: ConfigType): Route {
   return (req, res) => {
     let manager: TokenManager;
     try {
       const built = buildFromRequest(RED, type, req.params.id, bodyOf(req));
-      if (built.grantType === 'authorization_code' || built.grantType === 'refresh_token') throw new TypeError('"Test" is for the client credentials, password and JWT bearer grants; use "Authorize" for this grant');
+      if (built.grant.type === 'authorization_code') throw new TypeError('"Test" is for the client credentials, password and JWT bearer grants; use "Authorize" for this grant');
       manager = new TokenManager({ config: built.config, grant: built.grant, host: NODE_HOST });
     } catch (error) {
       fail(res, error);

@@ -39,8 +39,15 @@ function lifecycleOf(settings: Settings): Pick<BuiltConfig, 'keepAliveMs' | 'rev
  * unchanged, and the fingerprint covers it.
  */
 export function endpointsOf(built: Pick<BuiltConfig, 'config' | 'apiBaseUrl'>): Record<string, string> {
-  return { ...engineEndpoints(built.config), apiBaseUrl: built.apiBaseUrl ?? '', allowHttpHosts: (built.config.allowHttpHosts ?? []).join(',') };
+  // the resource (RFC 8707) too: tokens asked for another API are not this configuration's
+  return { ...engineEndpoints(built.config), apiBaseUrl: built.apiBaseUrl ?? '', allowHttpHosts: (built.config.allowHttpHosts ?? []).join(','), resource: built.config.resource ?? '' };
 }
+
+/**
+ * The endpoints the v2 fingerprint was released with: each is part of it, set or not. An endpoint
+ * added since counts only when set, so tokens stored under the released fingerprint stay found.
+ */
+const V2_ENDPOINTS: readonly string[] = ['authorizationUrl', 'tokenUrl', 'refreshUrl', 'revocationUrl', 'discovery', 'issuer', 'apiBaseUrl', 'allowHttpHosts'];
 
 /**
  * Binds stored tokens to a client: type, client id, grant, seed, and every endpoint. Tokens stored
@@ -48,8 +55,9 @@ export function endpointsOf(built: Pick<BuiltConfig, 'config' | 'apiBaseUrl'>): 
  */
 function fingerprintsOf(type: ConfigType, clientId: string, grant: string, built: Pick<BuiltConfig, 'config' | 'apiBaseUrl'>, seedHash?: string): Pick<BuiltConfig, 'fingerprint' | 'legacyFingerprint'> {
   const endpoints = endpointsOf(built);
+  const bound = Object.keys(endpoints).filter((k) => V2_ENDPOINTS.includes(k) || endpoints[k] !== '');
   return {
-    fingerprint: fingerprint(['v2', type, clientId, grant, seedHash, ...Object.keys(endpoints).sort().map((k) => `${k}=${endpoints[k]}`)]),
+    fingerprint: fingerprint(['v2', type, clientId, grant, seedHash, ...bound.sort().map((k) => `${k}=${endpoints[k]}`)]),
     legacyFingerprint: fingerprint(type === 'oauth2-client' ? [type, clientId, built.config.tokenUrl, grant, seedHash] : [type, clientId, built.config.tokenUrl, grant]),
   };
 }
@@ -76,9 +84,9 @@ function fingerprint(parts: Array<string | undefined>): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\n')).digest('hex').slice(0, 32);
 }
 
-/** The engine's grant type (a stored refresh token alone runs as an authorization-code credential). */
-function engineGrantOf(grantType: SetupGrant): Exclude<SetupGrant, 'refresh_token'> {
-  return grantType === 'refresh_token' ? 'authorization_code' : grantType;
+/** The engine's grant type (a stored refresh token alone, or a device authorization's tokens, run as an authorization-code credential). */
+function engineGrantOf(grantType: SetupGrant): Exclude<SetupGrant, 'refresh_token' | 'device_code'> {
+  return grantType === 'refresh_token' || grantType === 'device_code' ? 'authorization_code' : grantType;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { applyClientAuth, clientAuthParts } from './client-auth';
 import { OAuth2Error } from './errors';
-import { GRANT } from './failure';
+import { GRANT, RETRY_STATUSES } from './failure';
 import { hostOf, transportOf } from './host';
 import { resolveRetry, sendWithRetry } from './send';
 import { requestToken, scopeParam, type TokenRequestContext } from './token-request';
@@ -77,7 +77,7 @@ export async function startDeviceAuthorization(ctx: TokenRequestContext, endpoin
   const host = hostOf(ctx.host);
   const response = await sendWithRetry(
     { url: endpoint, method: 'POST', headers, body: new URLSearchParams(params).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-    { transport: transportOf(ctx.transport, ctx.host), timeoutMs: config.timeoutMs ?? 30_000, retry: resolveRetry(config.retry), retryStatuses: [429, 503], phase: 'authorize', redactor: ctx.redactor, host },
+    { transport: transportOf(ctx.transport, ctx.host), timeoutMs: config.timeoutMs ?? 30_000, retry: resolveRetry(config.retry), retryStatuses: RETRY_STATUSES.notProcessed, phase: 'authorize', redactor: ctx.redactor, host },
   );
   if (response.status !== 200) {
     let error: Record<string, unknown> = {};

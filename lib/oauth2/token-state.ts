@@ -1,7 +1,8 @@
 import type { CredentialEvent, CredentialEventType } from './events';
 import { revokeTokens, type RevocationResult } from './revoke';
 import { validateConfig } from './config';
-import { OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
+import { OAuth2ConfigError, OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
+import { pollDeviceToken, startDeviceAuthorization, type DeviceAuthorization } from './device';
 import { authorizationCodeGrant, clientCredentialsGrant, jwtBearerGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
 import type { JwtBearerAssertion } from './jwt';
 import { Redactor } from './redact';
@@ -184,6 +185,20 @@ export class TokenKeeper {
   /** Exchanges an authorization code and installs the tokens. */
   async exchangeCode(exchange: CodeExchange): Promise<TokenSet> {
     const tokens = await this.reportFailure('token', () => authorizationCodeGrant(this.context(), exchange));
+    await this.setTokens(tokens, 'authorize');
+    return tokens;
+  }
+
+  /** RFC 8628: asks for the codes the user is shown (the device code stays with the caller, redacted). */
+  startDeviceAuthorization(): Promise<DeviceAuthorization> {
+    const endpoint = this.options.config.deviceAuthorizationUrl;
+    if (!endpoint) throw new OAuth2ConfigError('the device grant needs the device authorization URL (Discover fills it)');
+    return this.reportFailure('token', () => startDeviceAuthorization(this.context(), endpoint));
+  }
+
+  /** Polls until the user approved the device authorization, then installs the tokens as an authorization does. */
+  async completeDeviceAuthorization(device: DeviceAuthorization, signal?: AbortSignal): Promise<TokenSet> {
+    const tokens = await this.reportFailure('token', () => pollDeviceToken(this.context(), device, signal));
     await this.setTokens(tokens, 'authorize');
     return tokens;
   }

@@ -8,7 +8,7 @@ import type { ReactiveRefreshOptions } from '../oauth2/authorized-client';
 import type { OAuth2Config } from '../oauth2/types';
 import type { DeployteqWebhookPolicy } from './deployteq/webhook';
 
-export type SetupGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer';
+export type SetupGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code';
 
 export interface ProviderSetup {
   config: OAuth2Config;

@@ -24,7 +24,6 @@ export interface ProtectedResource {
 }
 
 export async function startProtectedResource(issuer: () => string, host = '127.0.0.1'): Promise<ProtectedResource> {
-  let server: Server;
   const defaults = {
     metadata: (base: string) => ({ resource: `${base}/mcp`, authorization_servers: [issuer()], scopes_supported: ['tools:read'] }),
     challenge: (base: string) => `Bearer error="invalid_token", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", DPoP algs="ES256"`,
@@ -42,7 +41,7 @@ export async function startProtectedResource(issuer: () => string, host = '127.0
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-  server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     rs.asked.push(req.url ?? '');
     const metadataPath = req.url === '/.well-known/oauth-protected-resource/mcp' || req.url === '/.well-known/oauth-protected-resource';
     if (req.headers.authorization) {

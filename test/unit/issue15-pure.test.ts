@@ -69,7 +69,7 @@ describe('one list of endpoints (items 1 and 2)', () => {
   const generic = { clientId: 'c1', tokenUrl: 'https://as.example.com/token', grantType: 'authorization_code' };
 
   it('lists every URL setting of the engine, the revocation URL and metadata included', () => {
-    expect(ENDPOINT_SETTINGS).toEqual(['authorizationUrl', 'tokenUrl', 'refreshUrl', 'revocationUrl', 'discovery', 'issuer']);
+    expect(ENDPOINT_SETTINGS).toEqual(['authorizationUrl', 'tokenUrl', 'refreshUrl', 'revocationUrl', 'deviceAuthorizationUrl', 'discovery', 'issuer']);
     expect(engineEndpoints({ client: { clientId: 'c' }, tokenUrl: 't', discovery: true })).toMatchObject({ tokenUrl: 't', discovery: '' });
   });
 
@@ -96,5 +96,18 @@ describe('one list of endpoints (items 1 and 2)', () => {
     expect(holds({ fingerprint: built.legacyFingerprint }, built, false)).toBe(false);
     expect(holds({ fingerprint: 'other' }, built)).toBe(false);
     expect(holds(undefined, built)).toBe(false);
+  });
+});
+
+describe('stored tokens stay bound across releases', () => {
+  it('a configuration without the endpoints added since has the released fingerprint (its stored tokens are still found)', () => {
+    // computed by the release before the device authorization URL joined the endpoint list (cee7e4c)
+    const generic = buildConfig('oauth2-client', { clientId: 'c1', tokenUrl: 'https://as.example.com/token', authorizationUrl: 'https://as.example.com/authorize', grantType: 'authorization_code' }, {});
+    const deployteq = buildConfig('deployteq-oauth2', { clientId: 'dt', grantType: 'authorization_code' }, { clientSecret: 'x' });
+    expect([generic.fingerprint, deployteq.fingerprint]).toEqual(['c0ad40a55d7575a6d1b05900d1dcf6ac', '739cd372a06f30214bfa2ffc80b7f97f']);
+    // a device authorization URL that is set is part of it
+    const device = buildConfig('oauth2-client', { clientId: 'c1', tokenUrl: 'https://as.example.com/token', deviceAuthorizationUrl: 'https://as.example.com/device', grantType: 'device_code' }, {});
+    const other = buildConfig('oauth2-client', { clientId: 'c1', tokenUrl: 'https://as.example.com/token', deviceAuthorizationUrl: 'https://as.example.com/device2', grantType: 'device_code' }, {});
+    expect(device.fingerprint).not.toBe(other.fingerprint);
   });
 });

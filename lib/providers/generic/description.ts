@@ -14,7 +14,7 @@ export interface GenericDescription extends ProviderDescription {
   /** Grants of the Node-RED client beyond the standard ones: a refresh token obtained elsewhere. */
   refreshOnly: Choice<'refresh_token'>;
   /** The grants the Node-RED client offers: the standard ones and a refresh token obtained elsewhere. */
-  grantChoices: ReadonlyArray<Choice<GrantId | 'refresh_token'>>;
+  grantChoices: ReadonlyArray<Choice<GrantId | 'refresh_token' | 'device_code'>>;
   /** The JWT client assertion's signing algorithm; the empty value picks it from the key. */
   signingAlgs: ReadonlyArray<Choice<'' | 'RS256' | 'ES256' | 'HS256'>>;
 }
@@ -25,6 +25,7 @@ const GRANTS: ReadonlyArray<Choice<GrantId>> = [
   { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
   { value: 'jwt_bearer', label: 'JWT bearer (service account)', description: 'A signed assertion instead of a user or a secret (RFC 7523), e.g. a Google service account' },
 ];
+const DEVICE: Choice<'device_code'> = { value: 'device_code', label: 'Device code', description: 'A user enters a code on another device: no redirect URI needed (RFC 8628)' };
 const REFRESH_ONLY: Choice<'refresh_token'> = { value: 'refresh_token', label: 'Refresh token only', description: 'A refresh token obtained elsewhere: paste it below' };
 
 export const GENERIC: GenericDescription = {
@@ -60,7 +61,7 @@ export const GENERIC: GenericDescription = {
     { value: 'json', label: 'JSON' },
   ],
   refreshOnly: REFRESH_ONLY,
-  grantChoices: [...GRANTS, REFRESH_ONLY],
+  grantChoices: [...GRANTS, DEVICE, REFRESH_ONLY],
   redirectUriTip: 'Register exactly this redirect URI at the authorization server.',
   signingAlgs: [
     { value: '', label: 'Automatic', description: 'From the key: RS256 or ES256 for a private key, HS256 for the client secret' },

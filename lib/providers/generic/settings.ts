@@ -15,7 +15,7 @@ import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, 
 import { GENERIC } from './description';
 import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
 
-export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer';
+export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code';
 /** How a host offers a setting: under this name, or not at all, and why. */
 type Offer = string | { no: string };
 
@@ -27,7 +27,8 @@ export interface GenericSetting extends SettingSpec {
   nodeRed?: { no: string };
 }
 
-const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token'];
+/** The grants whose tokens a user's approval gives, refreshed afterwards. */
+const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token', 'device_code'];
 const JWT: readonly GenericGrant[] = ['jwt_bearer'];
 const JWT_METHODS: readonly ClientAuthMethod[] = ['private_key_jwt', 'client_secret_jwt'];
 const N8N_NO_CODE = { no: "n8n runs the authorization-code flow itself: use n8n's own OAuth2 API credential" };
@@ -52,6 +53,14 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'grantType', label: 'Grant', kind: 'choice', n8n: 'grantType', default: GENERIC.defaultGrant, ui: { icon: 'key', short: 'Grant', choices: 'grantChoices' } },
   { name: 'tokenUrl', label: 'Token URL', kind: 'text', n8n: 'tokenUrl', required: true, ui: { icon: 'globe', placeholder: 'https://as.example.com/token' } },
   { name: 'authorizationUrl', label: 'Authorization URL', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'globe', short: 'Authorize URL', placeholder: 'https://as.example.com/authorize' } },
+  {
+    name: 'deviceAuthorizationUrl',
+    label: 'Device authorization URL',
+    kind: 'text',
+    grants: ['device_code'],
+    n8n: { no: 'an n8n credential cannot show a user code and wait for the user' },
+    ui: { icon: 'globe', short: 'Device URL', placeholder: 'https://as.example.com/device (Discover fills it)' },
+  },
   { name: 'refreshUrl', label: 'Refresh URL', kind: 'text', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'globe', placeholder: 'optional: defaults to the token URL', section: 'request', shownFor: 'all' } },
   { name: 'revocationUrl', label: 'Revocation URL', kind: 'text', n8n: { no: 'n8n has no disconnect step that could revoke' }, ui: { icon: 'globe', placeholder: "optional: RFC 7009, else the server's metadata", section: 'request' } },
   { name: 'clientId', label: 'Client ID', kind: 'text', n8n: 'clientId', ui: { icon: 'user' } },
@@ -63,7 +72,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'assertionAudience', label: 'Assertion audience', kind: 'text', n8n: 'assertionAudience', ui: { icon: 'pencil', short: 'Assertion aud', placeholder: 'default: the token URL', when: { setting: 'clientAuth', values: JWT_METHODS } } },
   { name: 'username', label: 'Username', kind: 'text', grants: ['password'], n8n: 'username', credential: true, ui: { icon: 'user' } },
   { name: 'password', label: 'Password', kind: 'secret', grants: ['password'], n8n: 'password', ui: { icon: 'lock' } },
-  { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: CODE, n8n: N8N_NO_REFRESH, ui: { icon: 'lock', short: 'Refresh token' } },
+  { name: 'refreshToken', label: 'Refresh token (obtained elsewhere)', kind: 'secret', grants: ['authorization_code', 'refresh_token'], n8n: N8N_NO_REFRESH, ui: { icon: 'lock', short: 'Refresh token' } },
   { name: 'jwtIssuer', label: 'Assertion issuer (iss)', kind: 'text', grants: JWT, n8n: 'jwtIssuer', ui: { icon: 'id-badge', short: 'Issuer (iss)', placeholder: 'robot@project.iam.gserviceaccount.com' } },
   { name: 'jwtSubject', label: 'Assertion subject (sub)', kind: 'text', grants: JWT, n8n: 'jwtSubject', ui: { icon: 'user', short: 'Subject (sub)', placeholder: 'default: the issuer (a user to act for)' } },
   {
@@ -78,11 +87,11 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'jwtAudience', label: 'Assertion audience (aud)', kind: 'text', grants: JWT, n8n: 'jwtAudience', ui: { icon: 'pencil', short: 'Audience (aud)', placeholder: 'default: the token URL', section: 'request' } },
   { name: 'jwtScopeClaim', label: 'Scopes in the assertion', kind: 'boolean', grants: JWT, n8n: 'jwtScopeClaim', ui: { icon: 'list', section: 'request', tips: [{ text: 'Google service accounts take the scopes in the assertion\'s `scope` claim, not in the request.' }] } },
   {
-    name: 'serviceAccountJson',
+    name: 'serviceAccountSecretJson',
     label: 'Service account JSON key',
     kind: 'secret',
     grants: JWT,
-    n8n: 'serviceAccountJson',
+    n8n: 'serviceAccountSecretJson',
     nodeRed: { no: "the dialog's Import key file button reads the JSON key into the fields above" },
   },
   { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope', ui: { icon: 'list', placeholder: 'openid offline_access api:read' } },
@@ -140,7 +149,7 @@ export function fromN8n(data: Record<string, unknown>): Record<string, unknown> 
 }
 
 const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
-const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'jwt_bearer'];
+const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'jwt_bearer', 'device_code'];
 
 export interface GenericSetup {
   config: OAuth2Config;
@@ -160,7 +169,7 @@ export function genericSetupOf(typed: Record<string, unknown>): GenericSetup {
   if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
   return {
     config: { ...endpointSettings(settings), ...requestSettings(settings), ...responseSettings(settings), ...transportSettings(settings) },
-    grant: grantType === 'jwt_bearer' ? jwtGrantOf(settings) : grantOf(grantType === 'refresh_token' ? 'authorization_code' : grantType, settings),
+    grant: grantType === 'jwt_bearer' ? jwtGrantOf(settings) : grantOf(grantType === 'refresh_token' || grantType === 'device_code' ? 'authorization_code' : grantType, settings),
     grantType,
     seedRefreshToken: seed,
     manager: { refreshSkewMs: seconds(settings.refreshSkewSec), reactive: reactiveOf(settings) },
@@ -191,9 +200,9 @@ export function serviceAccountSettings(json: string): Record<string, string | bo
 
 /** The settings with a service-account JSON key's values where the settings are empty. */
 function withServiceAccount(settings: Record<string, unknown>): Record<string, unknown> {
-  if (settings.grantType !== 'jwt_bearer' || !trimmed(settings.serviceAccountJson)) return settings;
+  if (settings.grantType !== 'jwt_bearer' || !trimmed(settings.serviceAccountSecretJson)) return settings;
   const merged = { ...settings };
-  for (const [name, value] of Object.entries(serviceAccountSettings(String(settings.serviceAccountJson)))) {
+  for (const [name, value] of Object.entries(serviceAccountSettings(String(settings.serviceAccountSecretJson)))) {
     if (name === 'jwtScopeClaim' ? merged.jwtScopeClaim === undefined || merged.jwtScopeClaim === '' : !trimmed(merged[name])) merged[name] = value;
   }
   return merged;
@@ -222,7 +231,7 @@ function seconds(value: unknown): number | undefined {
 }
 
 /** Where requests go and who the client is. */
-function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'client' | 'tokenUrl' | 'refreshUrl' | 'revocationUrl' | 'authorizationUrl' | 'issuer' | 'requireIssuer'> {
+function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'client' | 'tokenUrl' | 'refreshUrl' | 'revocationUrl' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'issuer' | 'requireIssuer'> {
   const signingAlg = trimmed(s.signingAlg);
   const method = CLIENT_AUTH.find((m) => m === trimmed(s.clientAuth)) ?? GENERIC.clientAuth;
   return {
@@ -240,6 +249,7 @@ function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'clien
     refreshUrl: trimmed(s.refreshUrl) || undefined,
     revocationUrl: trimmed(s.revocationUrl) || undefined,
     authorizationUrl: trimmed(s.authorizationUrl) || undefined,
+    deviceAuthorizationUrl: trimmed(s.deviceAuthorizationUrl) || undefined,
     issuer: trimmed(s.issuer) || undefined,
     requireIssuer: switchOf(s.requireIssuer, false),
   };
@@ -270,6 +280,7 @@ export function discoveredSettings(found: DiscoveredServer): Record<string, stri
   const filled: Record<string, string> = { tokenUrl: found.tokenEndpoint, issuer: found.issuer, resource: found.resource };
   if (found.authorizationEndpoint) filled.authorizationUrl = found.authorizationEndpoint;
   if (found.revocationEndpoint) filled.revocationUrl = found.revocationEndpoint;
+  if (found.deviceAuthorizationEndpoint) filled.deviceAuthorizationUrl = found.deviceAuthorizationEndpoint;
   if (found.scopes.length) filled.scopes = found.scopes.join(' ');
   return filled;
 }

@@ -377,7 +377,7 @@ describe('Advanced OAuth2 credential: JWT bearer grant (issue #18 item 4)', () =
   it('a service-account JSON key fills the issuer, key, key ID and token URL; scopes go in the assertion', async () => {
     const key = JSON.stringify({ type: 'service_account', client_email: 'robot@n8n.iam.example.test', private_key: pem, private_key_id: 'sa-key-1', token_uri: oidc.tokenEndpoint });
     const sent: IHttpRequestOptions[] = [];
-    const out = await credential.preAuthentication.call(n8nLikeHelper(sent), { grantType: 'jwtBearer', tokenUrl: '', clientId: 'n8n-sa', clientAuthentication: 'none', serviceAccountJson: key, scope: 'api:read' } as ICredentialDataDecryptedObject);
+    const out = await credential.preAuthentication.call(n8nLikeHelper(sent), { grantType: 'jwtBearer', tokenUrl: '', clientId: 'n8n-sa', clientAuthentication: 'none', serviceAccountSecretJson: key, scope: 'api:read' } as ICredentialDataDecryptedObject);
     expect(out.accessToken).toEqual(expect.any(String));
     expect((await oidc.counters()).jwtBearer).toEqual({ kid: 'sa-key-1', alg: 'ES256', sub: 'robot@n8n.iam.example.test', scopeClaim: 'api:read', scopeParam: null });
     const body = new URLSearchParams(String(sent[sent.length - 1].body));
@@ -388,7 +388,7 @@ describe('Advanced OAuth2 credential: JWT bearer grant (issue #18 item 4)', () =
   it('the fields alone, and a broken key file, give a token or a clear error with no key in it', async () => {
     const out = await credential.preAuthentication.call(n8nLikeHelper([]), { grantType: 'jwtBearer', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-sa', clientAuthentication: 'none', jwtIssuer: 'robot@n8n.iam.example.test', jwtPrivateKey: pem, jwtScopeClaim: true, scope: 'api:read' } as ICredentialDataDecryptedObject);
     expect(out.accessToken).toEqual(expect.any(String));
-    const error = await credential.preAuthentication.call(n8nLikeHelper([]), { grantType: 'jwtBearer', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-sa', serviceAccountJson: '{"private_key":"-----BEGIN PRIVATE KEY-----abc"' } as ICredentialDataDecryptedObject).catch((e: Error) => e);
+    const error = await credential.preAuthentication.call(n8nLikeHelper([]), { grantType: 'jwtBearer', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-sa', serviceAccountSecretJson: '{"private_key":"-----BEGIN PRIVATE KEY-----abc"' } as ICredentialDataDecryptedObject).catch((e: Error) => e);
     expect(String((error as Error).message)).toMatch(/not JSON/);
     expect(String((error as Error).message)).not.toMatch(/BEGIN PRIVATE KEY/);
   });
