@@ -16,6 +16,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createAuthorizationRequest, parseAuthorizationCallback, type PendingAuthorization } from '../../lib/oauth2/authorize';
+import { pushAuthorizationRequest } from '../../lib/oauth2/par';
 import { changedEndpoints } from '../../lib/oauth2/endpoints';
 import { OAuth2ConfigError, OAuth2Error } from '../../lib/oauth2/errors';
 import { PendingAuthorizationStore } from '../../lib/oauth2/pending-authorizations';
@@ -315,10 +316,25 @@ function authorizeRoute(RED: RED, type: ConfigType): Route {
       fail(res, error);
       return;
     }
-    pending.add({ nodeId: id, type, built }, request);
-    attempts.set(id, { status: 'pending', startedAt: Date.now() });
-    json(res, 200, { authorizeUrl: request.url, redirectUri: request.redirectUri, expiresAt: request.expiresAt });
+    const owner = { nodeId: id, type, built };
+    pushed(owner, request).then(
+      (sent) => {
+        pending.add(owner, sent);
+        attempts.set(id, { status: 'pending', startedAt: Date.now() });
+        json(res, 200, { authorizeUrl: sent.url, redirectUri: sent.redirectUri, expiresAt: sent.expiresAt });
+      },
+      (error) => fail(res, error, error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
+    );
   };
+}
+
+/** RFC 9126: with a pushed authorization request URL, the request goes there first (client authenticated) and the browser gets only its reference. */
+async function pushed(owner: Owner, request: PendingAuthorization): Promise<PendingAuthorization> {
+  const endpoint = owner.built.config.pushedAuthorizationRequestUrl;
+  if (!endpoint) return request;
+  // the manager's redactor knows the client's secrets: the push's errors are written without them
+  const manager = new TokenManager({ config: owner.built.config, grant: owner.built.grant, host: NODE_HOST });
+  return pushAuthorizationRequest({ config: owner.built.config, host: NODE_HOST, redactor: manager.redactor }, endpoint, request);
 }
 
 /** The device polls running, by node: a new Authorize ends the one before. */

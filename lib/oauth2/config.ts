@@ -14,6 +14,7 @@ export function validateConfig(config: OAuth2Config): OAuth2Config {
   if (config.authorizationUrl) checkEndpointUrl(config.authorizationUrl, 'The authorization URL', policy);
   if (config.revocationUrl) checkEndpointUrl(config.revocationUrl, 'The revocation URL', policy);
   if (config.deviceAuthorizationUrl) checkEndpointUrl(config.deviceAuthorizationUrl, 'The device authorization URL', policy);
+  if (config.pushedAuthorizationRequestUrl) checkEndpointUrl(config.pushedAuthorizationRequestUrl, 'The pushed authorization request URL', policy);
   if (typeof config.discovery === 'string' && config.discovery) checkEndpointUrl(config.discovery, 'The metadata URL', policy);
   if (config.resource !== undefined) checkResource(config.resource);
   if (config.maxResponseBytes !== undefined && !(Number.isFinite(config.maxResponseBytes) && config.maxResponseBytes > 0)) {

@@ -6,15 +6,12 @@
  * `authorization_pending`, and stops at `expires_in`. The device code is a secret: redacted, never
  * returned; the user code and the verification URIs are meant to be shown.
  */
-import { TOKEN_RESPONSE_MAX_BYTES } from './body';
-import { applyClientAuth, clientAuthParts } from './client-auth';
+import { postToEndpoint } from './endpoint-post';
 import { OAuth2Error } from './errors';
-import { GRANT, RETRY_STATUSES } from './failure';
-import { hostOf, transportOf } from './host';
-import { resolveRetry, sendWithRetry } from './send';
+import { GRANT } from './failure';
+import { hostOf } from './host';
 import { requestToken, scopeParam, type TokenRequestContext } from './token-request';
 import type { TokenSet } from './types';
-import { checkEndpointUrl } from './urls';
 
 /** What the user is shown; the device code stays with the poller. */
 export interface DeviceAuthorization {
@@ -42,14 +39,8 @@ function shownUri(value: unknown, what: string): string {
 }
 
 /** RFC 8628 §3.2: reads the device authorization response. */
-export function parseDeviceAuthorization(body: Buffer, now: number): DeviceAuthorization {
-  let answer: Record<string, unknown>;
-  try {
-    answer = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw invalid('the device authorization answer is not JSON');
-  }
-  if (!answer || typeof answer.device_code !== 'string' || !answer.device_code || typeof answer.user_code !== 'string' || !answer.user_code) {
+export function parseDeviceAuthorization(answer: Record<string, unknown>, now: number): DeviceAuthorization {
+  if (typeof answer.device_code !== 'string' || !answer.device_code || typeof answer.user_code !== 'string' || !answer.user_code) {
     throw invalid('the device authorization answer has no device_code or user_code');
   }
   const expiresIn = Number(answer.expires_in);
@@ -68,29 +59,10 @@ export function parseDeviceAuthorization(body: Buffer, now: number): DeviceAutho
 /** RFC 8628 §3.1: asks the device authorization endpoint for the codes (client authenticated as for the token endpoint). */
 export async function startDeviceAuthorization(ctx: TokenRequestContext, endpoint: string): Promise<DeviceAuthorization> {
   const { config } = ctx;
-  checkEndpointUrl(endpoint, 'The device authorization URL', { allowHttpHosts: config.allowHttpHosts });
   const params: Record<string, string> = { ...(config.resource ? { resource: config.resource } : {}), ...scopeParam(config) };
-  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
-  const now = ctx.now ?? Date.now;
-  const method = config.client.method === 'auto' || !config.client.method ? (config.client.clientSecret ? 'basic' : 'none') : config.client.method;
-  applyClientAuth(clientAuthParts(config.client, endpoint, now(), method), headers, params);
-  const host = hostOf(ctx.host);
-  const response = await sendWithRetry(
-    { url: endpoint, method: 'POST', headers, body: new URLSearchParams(params).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-    { transport: transportOf(ctx.transport, ctx.host), timeoutMs: config.timeoutMs ?? 30_000, retry: resolveRetry(config.retry), retryStatuses: RETRY_STATUSES.notProcessed, phase: 'authorize', redactor: ctx.redactor, host },
-  );
-  if (response.status !== 200) {
-    let error: Record<string, unknown> = {};
-    try {
-      error = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      error = {};
-    }
-    throw new OAuth2Error({ code: typeof error.error === 'string' ? error.error : 'http_error', status: response.status, phase: 'authorize', description: typeof error.error_description === 'string' ? error.error_description : undefined }, ctx.redactor);
-  }
-  const device = parseDeviceAuthorization(response.body, now());
-  ctx.redactor?.add(device.deviceCode);
-  return device;
+  const answer = await postToEndpoint(ctx, endpoint, 'The device authorization URL', params, 'authorize');
+  if (typeof answer.device_code === 'string') ctx.redactor?.add(answer.device_code);
+  return parseDeviceAuthorization(answer, (ctx.now ?? Date.now)());
 }
 
 /**

@@ -16,6 +16,7 @@ const ENDPOINTS = {
   refreshUrl: 'refresh URL',
   revocationUrl: 'revocation URL',
   deviceAuthorizationUrl: 'device authorization URL',
+  pushedAuthorizationRequestUrl: 'pushed authorization request URL',
   discovery: 'metadata URL',
   issuer: 'issuer',
 } as const satisfies Record<UrlSetting, string>;

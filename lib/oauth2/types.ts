@@ -92,6 +92,8 @@ export interface OAuth2Config {
   /** RFC 7009 revocation endpoint. Default: the server's metadata `revocation_endpoint`, if any. */
   revocationUrl?: string;
   authorizationUrl?: string;
+  /** RFC 9126 pushed authorization request endpoint: when set, the authorization code grant pushes its request there. */
+  pushedAuthorizationRequestUrl?: string;
   /** RFC 8628 device authorization endpoint (the device grant). */
   deviceAuthorizationUrl?: string;
   redirectUri?: string;

@@ -12,6 +12,7 @@ import { type GrantSpec } from '../../lib/oauth2/token-state';
 import type { ClientCredentialsConfig, OAuth2Config, TokenSet } from '../../lib/oauth2/types';
 import { makeEcKeyPair, makeRsaKeyPair, startOidcProvider, type OidcTestServer } from '../support/oidc-provider';
 import { followAuthorize } from '../support/user-agent';
+import { pushAuthorizationRequest } from '../../lib/oauth2/par';
 
 const SPECIAL_SECRET = 's3cr3t+%:&/value-long-enough-0123456789';
 const HS_SECRET = 'hs256-shared-secret-with-at-least-32-bytes!';
@@ -157,6 +158,21 @@ describe('authorization code flow, driven headlessly', () => {
     const manager = new TokenManager({ config, grant: { type: 'authorization_code' } });
     await authorize(op, manager, config);
     expect(await callApi(manager, op)).toBe(200);
+  });
+
+  it('pushed authorization request (RFC 9126): the browser carries only client_id and request_uri; the code flow completes', async () => {
+    const config = { ...codeConfig(op, { clientId: 'code-client', clientSecret: SPECIAL_SECRET, method: 'basic' }), pushedAuthorizationRequestUrl: op.metadata.pushed_authorization_request_endpoint as string };
+    const manager = new TokenManager({ config, grant: { type: 'authorization_code' } });
+    const pending = await pushAuthorizationRequest({ config }, config.pushedAuthorizationRequestUrl, createAuthorizationRequest(config));
+    const sent = new URL(pending.url);
+    expect([...sent.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    expect(sent.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const { code } = parseAuthorizationCallback(await followAuthorize(pending.url, REDIRECT), { state: pending.state, issuer: op.issuer, requireIssuer: true });
+    await manager.exchangeCode({ code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
+    expect(await callApi(manager, op)).toBe(200);
+    // a wrong secret is refused at the push, before the browser is involved
+    const wrong = { ...config, client: { ...config.client, clientSecret: 'wrong-secret-value' } };
+    await expect(pushAuthorizationRequest({ config: wrong }, config.pushedAuthorizationRequestUrl, createAuthorizationRequest(wrong))).rejects.toMatchObject({ code: 'invalid_client' });
   });
 
   it('a different redirect_uri at the exchange is refused (RFC 6749 §4.1.3)', async () => {

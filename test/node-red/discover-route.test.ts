@@ -38,7 +38,7 @@ test('Discover answers the settings for the dialog and what it found; a flow wit
   await helper.load(NODES, [{ id: 'other', type: 'helper' }]);
   const res = await discover({ url: rs.apiUrl });
   expect(res.status).toBe(200);
-  expect(res.body.settings).toEqual({ tokenUrl: oidc.tokenEndpoint, authorizationUrl: oidc.authorizationEndpoint, revocationUrl: oidc.revocationEndpoint, issuer: oidc.issuer, resource: rs.apiUrl, scopes: 'tools:read' });
+  expect(res.body.settings).toEqual({ tokenUrl: oidc.tokenEndpoint, authorizationUrl: oidc.authorizationEndpoint, revocationUrl: oidc.revocationEndpoint, pushedAuthorizationRequestUrl: oidc.metadata.pushed_authorization_request_endpoint, issuer: oidc.issuer, resource: rs.apiUrl, scopes: 'tools:read' });
   expect(res.body.found).toMatchObject({ issuer: oidc.issuer, resource: rs.apiUrl, registration: false, deviceFlow: false, pushedAuthorization: expect.any(String) });
   expect(res.body.found.pkceMethods).toContain('S256');
 

@@ -69,7 +69,7 @@ describe('one list of endpoints (items 1 and 2)', () => {
   const generic = { clientId: 'c1', tokenUrl: 'https://as.example.com/token', grantType: 'authorization_code' };
 
   it('lists every URL setting of the engine, the revocation URL and metadata included', () => {
-    expect(ENDPOINT_SETTINGS).toEqual(['authorizationUrl', 'tokenUrl', 'refreshUrl', 'revocationUrl', 'deviceAuthorizationUrl', 'discovery', 'issuer']);
+    expect(ENDPOINT_SETTINGS).toEqual(['authorizationUrl', 'tokenUrl', 'refreshUrl', 'revocationUrl', 'deviceAuthorizationUrl', 'pushedAuthorizationRequestUrl', 'discovery', 'issuer']);
     expect(engineEndpoints({ client: { clientId: 'c' }, tokenUrl: 't', discovery: true })).toMatchObject({ tokenUrl: 't', discovery: '' });
   });
 

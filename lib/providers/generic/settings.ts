@@ -97,6 +97,14 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope', ui: { icon: 'list', placeholder: 'openid offline_access api:read' } },
   { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator', ui: { icon: 'list', placeholder: 'a space (RFC 6749)', section: 'request' } },
   { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, default: true, ui: { icon: 'shield', short: 'PKCE S256' } },
+  {
+    name: 'pushedAuthorizationRequestUrl',
+    label: 'Pushed authorization request URL',
+    kind: 'text',
+    grants: ['authorization_code'],
+    n8n: N8N_NO_CODE,
+    ui: { icon: 'globe', short: 'PAR URL', placeholder: 'optional: RFC 9126 (Discover fills it)', section: 'request' },
+  },
   { name: 'extraAuthorizeParams', label: 'Extra authorize parameters', kind: 'map', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'plus', short: 'Authorize params', placeholder: '{"audience":"api"}', section: 'request' } },
   { name: 'resource', label: 'Resource (RFC 8707)', kind: 'text', n8n: 'resource', ui: { icon: 'crosshairs', short: 'Resource', placeholder: 'https://api.example.com (optional)', section: 'request' } },
   { name: 'extraTokenParams', label: 'Extra token parameters', kind: 'map', n8n: 'extraGrantParameters', ui: { icon: 'plus', short: 'Token params', placeholder: '{"resource":"https://api"}', section: 'request' } },
@@ -231,7 +239,7 @@ function seconds(value: unknown): number | undefined {
 }
 
 /** Where requests go and who the client is. */
-function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'client' | 'tokenUrl' | 'refreshUrl' | 'revocationUrl' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'issuer' | 'requireIssuer'> {
+function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'client' | 'tokenUrl' | 'refreshUrl' | 'revocationUrl' | 'authorizationUrl' | 'deviceAuthorizationUrl' | 'pushedAuthorizationRequestUrl' | 'issuer' | 'requireIssuer'> {
   const signingAlg = trimmed(s.signingAlg);
   const method = CLIENT_AUTH.find((m) => m === trimmed(s.clientAuth)) ?? GENERIC.clientAuth;
   return {
@@ -250,6 +258,7 @@ function endpointSettings(s: Record<string, unknown>): Pick<OAuth2Config, 'clien
     revocationUrl: trimmed(s.revocationUrl) || undefined,
     authorizationUrl: trimmed(s.authorizationUrl) || undefined,
     deviceAuthorizationUrl: trimmed(s.deviceAuthorizationUrl) || undefined,
+    pushedAuthorizationRequestUrl: trimmed(s.pushedAuthorizationRequestUrl) || undefined,
     issuer: trimmed(s.issuer) || undefined,
     requireIssuer: switchOf(s.requireIssuer, false),
   };
@@ -281,6 +290,7 @@ export function discoveredSettings(found: DiscoveredServer): Record<string, stri
   if (found.authorizationEndpoint) filled.authorizationUrl = found.authorizationEndpoint;
   if (found.revocationEndpoint) filled.revocationUrl = found.revocationEndpoint;
   if (found.deviceAuthorizationEndpoint) filled.deviceAuthorizationUrl = found.deviceAuthorizationEndpoint;
+  if (found.pushedAuthorizationRequestEndpoint) filled.pushedAuthorizationRequestUrl = found.pushedAuthorizationRequestEndpoint;
   if (found.scopes.length) filled.scopes = found.scopes.join(' ');
   return filled;
 }
