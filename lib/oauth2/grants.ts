@@ -59,3 +59,34 @@ export function jwtBearerGrant(ctx: TokenRequestContext, assertion: JwtBearerAss
   ctx.redactor?.add(signed);
   return requestToken(ctx, GRANT.jwtBearer, { assertion: signed, ...(scope && !assertion.scopeClaim ? { scope } : {}) });
 }
+
+/** RFC 8693 token type identifiers. */
+export const TOKEN_TYPE = {
+  accessToken: 'urn:ietf:params:oauth:token-type:access_token',
+  refreshToken: 'urn:ietf:params:oauth:token-type:refresh_token',
+  idToken: 'urn:ietf:params:oauth:token-type:id_token',
+  jwt: 'urn:ietf:params:oauth:token-type:jwt',
+} as const;
+
+/** What a token exchange (RFC 8693) trades: the subject token (or where to get it, asked at each exchange) and what to ask for. */
+export interface TokenExchange {
+  subjectToken: string | (() => string | Promise<string>);
+  /** Default: an access token. */
+  subjectTokenType?: string;
+  requestedTokenType?: string;
+  audience?: string;
+}
+
+/**
+ * RFC 8693 §2.1: exchanges the subject token for a token for another audience or resource (the
+ * configuration's `resource` is sent as always). The subject token is a secret: redacted.
+ */
+export async function tokenExchangeGrant(ctx: TokenRequestContext, exchange: TokenExchange): Promise<TokenSet> {
+  const subject = typeof exchange.subjectToken === 'function' ? await exchange.subjectToken() : exchange.subjectToken;
+  if (!subject) throw new OAuth2ConfigError('the token exchange has no subject token');
+  ctx.redactor?.add(subject);
+  const params: Record<string, string> = { subject_token: subject, subject_token_type: exchange.subjectTokenType || TOKEN_TYPE.accessToken, ...scopeParam(ctx.config) };
+  if (exchange.requestedTokenType) params.requested_token_type = exchange.requestedTokenType;
+  if (exchange.audience) params.audience = exchange.audience;
+  return requestToken(ctx, GRANT.tokenExchange, params);
+}

@@ -3,7 +3,7 @@ import { revokeTokens, type RevocationResult } from './revoke';
 import { validateConfig } from './config';
 import { OAuth2ConfigError, OAuth2Error, OAuth2ReauthorizationRequired } from './errors';
 import { pollDeviceToken, startDeviceAuthorization, type DeviceAuthorization } from './device';
-import { authorizationCodeGrant, clientCredentialsGrant, jwtBearerGrant, passwordGrant, refreshTokenGrant, type CodeExchange } from './grants';
+import { authorizationCodeGrant, clientCredentialsGrant, jwtBearerGrant, passwordGrant, refreshTokenGrant, tokenExchangeGrant, type CodeExchange, type TokenExchange } from './grants';
 import type { JwtBearerAssertion } from './jwt';
 import { Redactor } from './redact';
 import { refreshTokenRefused } from './failure';
@@ -18,6 +18,8 @@ export type GrantSpec =
   | { type: 'password'; username: string; password: string }
   /** RFC 7523 §2.1: a signed assertion (a service account), signed anew for every token request. */
   | { type: 'jwt_bearer'; assertion: JwtBearerAssertion }
+  /** RFC 8693: another token traded for this one, exchanged again when this one expires. */
+  | { type: 'token_exchange'; exchange: TokenExchange }
   /** Tokens come from an authorization (code or implicit) flow; only refresh is possible. */
   | { type: 'authorization_code' };
 
@@ -102,6 +104,7 @@ export class TokenKeeper {
     this.redactor.pin(client.clientSecret, client.privateKey);
     if (options.grant.type === 'password') this.redactor.pin(options.grant.password);
     if (options.grant.type === 'jwt_bearer') this.redactor.pin(options.grant.assertion.signing.key);
+    if (options.grant.type === 'token_exchange' && typeof options.grant.exchange.subjectToken === 'string') this.redactor.pin(options.grant.exchange.subjectToken);
     this.rememberSecrets(this.current);
   }
 
@@ -344,6 +347,7 @@ export class TokenKeeper {
       return await this.reportFailure('token', () => {
         if (grant.type === 'password') return passwordGrant(this.context(), grant.username, grant.password);
         if (grant.type === 'jwt_bearer') return jwtBearerGrant(this.context(), grant.assertion);
+        if (grant.type === 'token_exchange') return tokenExchangeGrant(this.context(), grant.exchange);
         return clientCredentialsGrant(this.context());
       });
     } catch (error) {

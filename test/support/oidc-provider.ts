@@ -41,6 +41,8 @@ export interface OidcTestConfig {
   strictClientAuth?: boolean;
   /** Every interaction ends with error=access_denied (per request: authorize param x_test_deny=1). */
   deny?: boolean;
+  /** RFC 8693: accept token exchanges of tokens it issued (counters.tokenExchange records the last). */
+  tokenExchange?: boolean;
   /** RFC 8628: the device authorization endpoint (`metadata.device_authorization_endpoint`). */
   deviceFlow?: boolean;
   /** RFC 7523 §2.1: accept JWT bearer assertions of this issuer, verified with this public key. */
@@ -67,6 +69,8 @@ export interface OidcTestCounters {
   api: number;
   /** The last JWT bearer assertion accepted: its header's kid and alg, subject and scopes. */
   jwtBearer?: { kid: string | null; alg: string; sub: string; scopeClaim: string | null; scopeParam: string | null };
+  /** The last token exchange accepted: whose subject token, and what was asked for. */
+  tokenExchange?: { subjectClient: string; audience: string | null; requested: string | null; scope: string | null; resource: string | null };
 }
 
 export interface OidcTestServer {

@@ -151,6 +151,20 @@ function registerJwtBearer(provider, jwtBearer) {
   }, ['assertion', 'scope']);
 }
 
+// RFC 8693 (config.tokenExchange = true): a subject token this provider issued (an access token or a
+// client-credentials token, still valid) is traded for a new access token for the requested audience.
+function registerTokenExchange(provider) {
+  provider.registerGrantType('urn:ietf:params:oauth:grant-type:token-exchange', async (ctx) => {
+    const { subject_token: subject, subject_token_type: subjectType, audience, requested_token_type: requested, scope, resource } = ctx.oidc.params;
+    if (subjectType !== 'urn:ietf:params:oauth:token-type:access_token') throw new errors.InvalidRequest('unsupported subject_token_type');
+    const found = (await provider.AccessToken.find(subject)) ?? (await provider.ClientCredentials.find(subject));
+    if (!found || found.isExpired) throw new errors.InvalidGrant('the subject token is not valid here');
+    counters.tokenExchange = { subjectClient: found.clientId, audience: audience ?? null, requested: requested ?? null, scope: scope ?? null, resource: resource ?? null };
+    const token = new provider.ClientCredentials({ client: ctx.oidc.client, scope: scope ?? '' });
+    ctx.body = { access_token: await token.save(), issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: token.expiration, scope: scope ?? '' };
+  }, ['subject_token', 'subject_token_type', 'audience', 'requested_token_type', 'scope', 'resource', 'actor_token', 'actor_token_type']);
+}
+
 let provider;
 try {
   provider = new Provider(issuer, {
@@ -210,6 +224,7 @@ try {
   });
   provider.proxy = false;
   if (config.jwtBearer) registerJwtBearer(provider, config.jwtBearer);
+  if (config.tokenExchange) registerTokenExchange(provider);
 
   // Static clients are validated lazily; force it now so a bad metadata set fails at startup.
   for (const client of Array.isArray(config.clients) ? config.clients : []) {
