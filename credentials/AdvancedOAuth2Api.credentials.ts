@@ -30,7 +30,7 @@ export class AdvancedOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://www.rfc-editor.org/rfc/rfc6749';
 
 	properties: INodeProperties[] = [
-		grantProperty(GENERIC, ['client_credentials', 'password', 'jwt_bearer']),
+		grantProperty(GENERIC, ['client_credentials', 'password', 'token_exchange', 'jwt_bearer']),
 		{
 			displayName: 'Access Token URL',
 			name: 'tokenUrl',
@@ -122,6 +122,40 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			displayOptions: { show: { grantType: ['password'] } },
+		},
+		{
+			displayName: 'Subject Token',
+			name: 'subjectToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The token traded for a new one (RFC 8693), e.g. a token another system issued',
+			displayOptions: { show: { grantType: ['tokenExchange'] } },
+		},
+		{
+			displayName: 'Subject Token Type',
+			name: 'subjectType',
+			type: 'string',
+			default: '',
+			placeholder: 'urn:ietf:params:oauth:token-type:access_token',
+			description: 'Empty: an access token',
+			displayOptions: { show: { grantType: ['tokenExchange'] } },
+		},
+		{
+			displayName: 'Requested Token Type',
+			name: 'requestedType',
+			type: 'string',
+			default: '',
+			description: "Empty: the server's default",
+			displayOptions: { show: { grantType: ['tokenExchange'] } },
+		},
+		{
+			displayName: 'Audience',
+			name: 'audience',
+			type: 'string',
+			default: '',
+			description: 'The API the new token is for (optional)',
+			displayOptions: { show: { grantType: ['tokenExchange'] } },
 		},
 		{
 			displayName: 'Service Account JSON Key',

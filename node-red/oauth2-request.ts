@@ -96,7 +96,7 @@ export = function (RED: RED): void {
     handleInput(
       node,
       async (msg, send) => {
-        const manager = connectionOf(RED, def.client, 'oauth2-client').requireManager();
+        const manager = connectionOf(RED, def.client, 'oauth2-client').managerFor(msg);
         redact = (t) => manager.redact(t);
         const method = methodOf(def, msg);
         const url = urlOf(policy, msg);

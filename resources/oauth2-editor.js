@@ -247,7 +247,7 @@ if (!window.OAuth2ConnectorsEditor) {
       var code = grant === 'authorization_code';
       $('#node-config-oauth2-authorize').toggle(code || grant === 'device_code');
       $('.node-config-oauth2-code-only').toggle(code);
-      $('#node-config-oauth2-test').toggle(grant === 'client_credentials' || grant === 'password' || grant === 'jwt_bearer');
+      $('#node-config-oauth2-test').toggle(['client_credentials', 'password', 'jwt_bearer', 'token_exchange'].indexOf(grant) >= 0);
       if (options.onGrant) options.onGrant(grant);
     }
     $('#node-config-input-grantType').on('change', toggle);
@@ -467,6 +467,17 @@ if (!window.OAuth2ConnectorsEditor) {
     else if (template && template.length === 0 && !retried) setTimeout(function () { fillTemplate(type, html, true); }, 0);
   }
 
+  /** A choice setting's list: the description's, or (`configNodes`) the other config nodes of this package. */
+  function choicesOf(s, node, D) {
+    if (s.ui.choices !== 'configNodes') return D[s.ui.choices];
+    var types = (window.OAuth2ConnectorsDescriptions || {}).configTypes || [];
+    var list = [{ value: '', label: '(choose a configuration)' }];
+    RED.nodes.eachConfig(function (n) {
+      if (n.id !== node.id && types.indexOf(n.type) >= 0) list.push({ value: n.id, label: (n.name || n.id) + ' (' + n.type + ')' });
+    });
+    return list;
+  }
+
   /** Whether a setting holds a value other than its default (an Advanced section holding one opens by itself). */
   function isSet(s, node) {
     if (s.kind === 'secret') return !!(node.credentials && node.credentials['has_' + s.name]);
@@ -478,7 +489,7 @@ if (!window.OAuth2ConnectorsEditor) {
   /** Shows each row only for the grants and choices it applies to, and wires the Advanced toggle. */
   function prepareSchemaDialog(node, settings, D) {
     settings.forEach(function (s) {
-      if (s.kind === 'choice') fillSelect('#node-config-input-' + s.name, D[s.ui.choices], node[s.name]);
+      if (s.kind === 'choice') fillSelect('#node-config-input-' + s.name, choicesOf(s, node, D), node[s.name]);
     });
     function applies(s, grant) {
       if (s.grants && s.ui.shownFor !== 'all' && s.grants.indexOf(grant) < 0) return false;

@@ -28,7 +28,8 @@ export function advancedSetup(credentials: ICredentialDataDecryptedObject): Gene
 	const flat = fromN8n(credentials);
 	// an empty token URL with an API URL: what discovery found (discovery.ts), where the credential is empty
 	for (const [name, value] of Object.entries(discoveredFor(credentials) ?? {})) if (DISCOVERED.includes(name) && !text(flat[name])) flat[name] = value;
-	flat.grantType = credentials.grantType === 'password' ? 'password' : credentials.grantType === N8N_GRANT.jwt_bearer ? 'jwt_bearer' : 'client_credentials';
+	const grants = ['password', 'jwt_bearer', 'token_exchange'] as const;
+	flat.grantType = grants.find((g) => credentials.grantType === N8N_GRANT[g]) ?? 'client_credentials';
 	// stored credentials from before `auto` existed have no value when they kept the old default
 	const method = text(credentials.clientAuthentication) || 'auto';
 	if (!METHODS.includes(method as ClientAuthMethod)) throw new TypeError(`Unknown client authentication "${method}"`);

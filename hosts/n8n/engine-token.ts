@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { OAuth2Error } from '../../lib/oauth2/errors';
-import { clientCredentialsGrant, jwtBearerGrant, passwordGrant } from '../../lib/oauth2/grants';
+import { clientCredentialsGrant, jwtBearerGrant, passwordGrant, tokenExchangeGrant, type TokenExchange } from '../../lib/oauth2/grants';
 import type { JwtBearerAssertion } from '../../lib/oauth2/jwt';
 import { Redactor } from '../../lib/oauth2/redact';
 import type { TokenRequestContext } from '../../lib/oauth2/token-request';
@@ -13,7 +13,8 @@ import { sharedGrant, tokenForCall } from './single-flight';
 export type EngineGrant =
 	| { type: 'client_credentials' }
 	| { type: 'password'; username: string; password: string }
-	| { type: 'jwt_bearer'; assertion: JwtBearerAssertion };
+	| { type: 'jwt_bearer'; assertion: JwtBearerAssertion }
+	| { type: 'token_exchange'; exchange: TokenExchange };
 
 export interface FetchTokenOptions {
 	/** The client authentication `auto` settled on earlier: tried first, no search. */
@@ -44,7 +45,7 @@ function grantSettings(config: OAuth2Config, grant: EngineGrant): string {
 
 async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions): Promise<TokenSet> {
 	const redactor = new Redactor();
-	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined, grant.type === 'jwt_bearer' ? grant.assertion.signing.key : undefined);
+	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined, grant.type === 'jwt_bearer' ? grant.assertion.signing.key : undefined, grant.type === 'token_exchange' && typeof grant.exchange.subjectToken === 'string' ? grant.exchange.subjectToken : undefined);
 	const ctx: TokenRequestContext = {
 		config,
 		transport: n8nTransport(helper),
@@ -55,6 +56,7 @@ async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, g
 	try {
 		if (grant.type === 'password') return await passwordGrant(ctx, grant.username, grant.password);
 		if (grant.type === 'jwt_bearer') return await jwtBearerGrant(ctx, grant.assertion);
+		if (grant.type === 'token_exchange') return await tokenExchangeGrant(ctx, grant.exchange);
 		return await clientCredentialsGrant(ctx);
 	} catch (error) {
 		throw error instanceof OAuth2Error ? new CredentialTokenError(error) : error;

@@ -13,6 +13,7 @@ export const N8N_GRANT: Record<GrantId, string> = {
 	client_credentials: 'clientCredentials',
 	password: 'password',
 	jwt_bearer: 'jwtBearer',
+	token_exchange: 'tokenExchange',
 };
 
 const SMALL = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to']);

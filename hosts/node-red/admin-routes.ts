@@ -25,7 +25,7 @@ import { NODE_HOST } from '../../lib/hosts/node';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { buildConfig, CONFIG_TYPES, CREDENTIALS, endpointsOf, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
-import { allConnections, connectionFor, disconnectOutcome, safeMessage, summarise, type DisconnectOutcome, type TokenSummary } from './connection';
+import { allConnections, connectionFor, disconnectOutcome, safeMessage, summarise, wiredGrant, type DisconnectOutcome, type TokenSummary } from './connection';
 import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from './red';
 import { tokenStoreFor, type StoredEntry } from './token-store';
 import { json } from './admin-reply';
@@ -377,8 +377,9 @@ function testRoute(RED: RED, type: ConfigType): Route {
     let manager: TokenManager;
     try {
       const built = buildFromRequest(RED, type, req.params.id, bodyOf(req));
-      if (built.grant.type === 'authorization_code') throw new TypeError('"Test" is for the client credentials, password and JWT bearer grants; use "Authorize" for this grant');
-      manager = new TokenManager({ config: built.config, grant: built.grant, host: NODE_HOST });
+      if (built.grant.type === 'authorization_code') throw new TypeError('"Test" is for the client credentials, password, JWT bearer and token exchange grants; use "Authorize" for this grant');
+      if (built.exchangeSubject?.from === 'message') throw new TypeError('"Test" has no message whose subject token it could exchange: send one through an oauth2-request node');
+      manager = new TokenManager({ config: built.config, grant: wiredGrant(built, req.params.id), host: NODE_HOST });
     } catch (error) {
       fail(res, error);
       return;

@@ -12,6 +12,8 @@ import { durationText } from '../../lib/oauth2/time';
 import type { RefusedSearch } from '../../lib/oauth2/auth-search';
 import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
+import type { GrantSpec } from '../../lib/oauth2/token-state';
+import { MessageExchanges } from './exchange';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { buildConfig, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { publishHealth } from './health';
@@ -58,6 +60,24 @@ function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
       timer = setTimeout(resolve, ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The grant with a token exchange's subject wired: another configuration's current access token,
+ * asked at each exchange (a message's subject is wired per message: `managerFor`).
+ */
+export function wiredGrant(built: BuiltConfig, self: string): GrantSpec {
+  const { grant, exchangeSubject: source } = built;
+  if (grant.type !== 'token_exchange' || source?.from !== 'client') return grant;
+  const id = source.client ?? '';
+  return { ...grant, exchange: { ...grant.exchange, subjectToken: () => subjectOf(id, self) } };
+}
+
+/** Another configuration's current access token, the subject of a token exchange. */
+function subjectOf(id: string, self: string): Promise<string> {
+  const other = id === self ? undefined : connections.get(id);
+  if (!other) throw new OAuth2ConfigError(`the configuration whose token is exchanged (${id || 'none chosen'}) is not deployed, or is this one`);
+  return other.requireManager().getAccessToken();
 }
 
 export function connectionFor(id: string): Connection | undefined {
@@ -216,7 +236,7 @@ export class Connection {
     return new TokenManager({
       host: NODE_HOST,
       config: built.config,
-      grant: built.grant,
+      grant: wiredGrant(built, this.node.id),
       tokens,
       refusedAuthSearch: stored?.refusedAuthSearch,
       refreshSkewMs: built.manager?.refreshSkewMs,
@@ -296,6 +316,21 @@ export class Connection {
       // no editor connected
     }
   }
+
+  /** The token state a message uses: this configuration's, or (token exchange of `msg.subjectToken`) that subject's. */
+  managerFor(msg: Record<string, unknown>): TokenManager {
+    const manager = this.requireManager();
+    if (this.built?.exchangeSubject?.from !== 'message') return manager;
+    const subject = msg.subjectToken;
+    delete msg.subjectToken; // a secret: not passed on with the message
+    return this.exchanges.for(subject);
+  }
+
+  private readonly exchanges = new MessageExchanges((subject) => {
+    const built = this.built as BuiltConfig;
+    const grant = built.grant as Extract<GrantSpec, { type: 'token_exchange' }>;
+    return new TokenManager({ host: NODE_HOST, config: built.config, grant: { ...grant, exchange: { ...grant.exchange, subjectToken: subject } }, refreshSkewMs: built.manager?.refreshSkewMs, reactive: built.manager?.reactive });
+  });
 
   /** The engine, or a clear, Catch-able error explaining why there is none. */
   requireManager(): TokenManager {

@@ -13,7 +13,7 @@ export interface Choice<T extends string = string> {
   description?: string;
 }
 
-export type GrantId = 'authorization_code' | 'client_credentials' | 'password' | 'jwt_bearer';
+export type GrantId = 'authorization_code' | 'client_credentials' | 'password' | 'jwt_bearer' | 'token_exchange';
 
 export interface ScopeDescription {
   choices: ReadonlyArray<Choice>;

@@ -13,8 +13,8 @@ export type SettingsGrant = { type: 'client_credentials' } | { type: 'password';
  * The grant of a credential, from its grant type and flat settings (n8n's credential data, or
  * Node-RED's settings with its credentials): one reading of user name and password for both hosts.
  */
-export function grantOf(grantType: 'client_credentials' | 'password' | 'authorization_code' | 'jwt_bearer', settings: Record<string, unknown>): SettingsGrant {
-  if (grantType === 'jwt_bearer') throw new TypeError('The JWT bearer grant is built by its provider\'s mapper');
+export function grantOf(grantType: 'client_credentials' | 'password' | 'authorization_code' | 'jwt_bearer' | 'token_exchange', settings: Record<string, unknown>): SettingsGrant {
+  if (grantType === 'jwt_bearer' || grantType === 'token_exchange') throw new TypeError(`The ${grantType} grant is built by its provider's mapper`);
   if (grantType !== 'password') return { type: grantType };
   const username = trimmed(settings.username);
   if (!username) throw new TypeError('The password grant needs a username');

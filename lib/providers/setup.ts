@@ -8,7 +8,7 @@ import type { ReactiveRefreshOptions } from '../oauth2/authorized-client';
 import type { OAuth2Config } from '../oauth2/types';
 import type { DeployteqWebhookPolicy } from './deployteq/webhook';
 
-export type SetupGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code';
+export type SetupGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code' | 'token_exchange';
 
 export interface ProviderSetup {
   config: OAuth2Config;
@@ -21,6 +21,8 @@ export interface ProviderSetup {
   seedRefreshToken?: string;
   /** Token manager options beyond the configuration (generic client). */
   manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
+  /** Generic client, token exchange: where the subject token comes from (the host wires a message's or another configuration's). */
+  exchangeSubject?: { from: 'token' | 'message' | 'client'; client?: string };
   /** Deployteq: where the webhook node may send the token. */
   webhookPolicy?: DeployteqWebhookPolicy;
 }

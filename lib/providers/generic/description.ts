@@ -15,6 +15,8 @@ export interface GenericDescription extends ProviderDescription {
   refreshOnly: Choice<'refresh_token'>;
   /** The grants the Node-RED client offers: the standard ones and a refresh token obtained elsewhere. */
   grantChoices: ReadonlyArray<Choice<GrantId | 'refresh_token' | 'device_code'>>;
+  /** Where a token exchange's subject token comes from (Node-RED). */
+  subjectSources: ReadonlyArray<Choice<'token' | 'message' | 'client'>>;
   /** The JWT client assertion's signing algorithm; the empty value picks it from the key. */
   signingAlgs: ReadonlyArray<Choice<'' | 'RS256' | 'ES256' | 'HS256'>>;
 }
@@ -23,6 +25,7 @@ const GRANTS: ReadonlyArray<Choice<GrantId>> = [
   { value: 'authorization_code', label: 'Authorization code (PKCE)', description: 'A user signs in and approves access; refresh tokens keep it' },
   { value: 'client_credentials', label: 'Client credentials', description: 'Server to server, no user' },
   { value: 'password', label: 'Password (legacy)', description: 'Resource owner password: only for servers that require it' },
+  { value: 'token_exchange', label: 'Token exchange', description: 'Another token traded for one for this API (RFC 8693)' },
   { value: 'jwt_bearer', label: 'JWT bearer (service account)', description: 'A signed assertion instead of a user or a secret (RFC 7523), e.g. a Google service account' },
 ];
 const DEVICE: Choice<'device_code'> = { value: 'device_code', label: 'Device code', description: 'A user enters a code on another device: no redirect URI needed (RFC 8628)' };
@@ -62,6 +65,11 @@ export const GENERIC: GenericDescription = {
   ],
   refreshOnly: REFRESH_ONLY,
   grantChoices: [...GRANTS, DEVICE, REFRESH_ONLY],
+  subjectSources: [
+    { value: 'token', label: 'The subject token below' },
+    { value: 'message', label: 'msg.subjectToken', description: 'Each message brings its own; its exchanged token is kept while valid' },
+    { value: 'client', label: 'Another configuration\'s token', description: 'The current access token of another OAuth2 configuration node' },
+  ],
   redirectUriTip: 'Register exactly this redirect URI at the authorization server.',
   signingAlgs: [
     { value: '', label: 'Automatic', description: 'From the key: RS256 or ES256 for a private key, HS256 for the client secret' },

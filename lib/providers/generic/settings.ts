@@ -14,8 +14,9 @@ import { values } from '../description';
 import { commaListOf, grantOf, listOf, mapOf, numberOf, statusListOf, switchOf, trimmed, validationsOf } from '../settings';
 import { GENERIC } from './description';
 import { credentialFieldsOf, type SettingSpec } from '../setting-ui';
+import type { ProviderSetup } from '../setup';
 
-export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code';
+export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'refresh_token' | 'jwt_bearer' | 'device_code' | 'token_exchange';
 /** How a host offers a setting: under this name, or not at all, and why. */
 type Offer = string | { no: string };
 
@@ -30,6 +31,7 @@ export interface GenericSetting extends SettingSpec {
 /** The grants whose tokens a user's approval gives, refreshed afterwards. */
 const CODE: readonly GenericGrant[] = ['authorization_code', 'refresh_token', 'device_code'];
 const JWT: readonly GenericGrant[] = ['jwt_bearer'];
+const EXCHANGE: readonly GenericGrant[] = ['token_exchange'];
 const JWT_METHODS: readonly ClientAuthMethod[] = ['private_key_jwt', 'client_secret_jwt'];
 const N8N_NO_CODE = { no: "n8n runs the authorization-code flow itself: use n8n's own OAuth2 API credential" };
 const N8N_NO_REFRESH = { no: "n8n's preAuthentication never refreshes: it runs the credential's grant again" };
@@ -94,6 +96,27 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
     n8n: 'serviceAccountSecretJson',
     nodeRed: { no: "the dialog's Import key file button reads the JSON key into the fields above" },
   },
+  {
+    name: 'subjectFrom',
+    label: 'Subject token from',
+    kind: 'choice',
+    grants: EXCHANGE,
+    default: 'token',
+    n8n: { no: 'an n8n credential reads neither a message nor another credential: its subject token is typed in' },
+    ui: { icon: 'exchange', short: 'Subject from', choices: 'subjectSources' },
+  },
+  { name: 'subjectToken', label: 'Subject token', kind: 'secret', grants: EXCHANGE, n8n: 'subjectToken', ui: { icon: 'lock', when: { setting: 'subjectFrom', values: ['token'] } } },
+  {
+    name: 'subjectClient',
+    label: 'Configuration whose token is exchanged',
+    kind: 'choice',
+    grants: EXCHANGE,
+    n8n: { no: 'an n8n credential cannot read another credential' },
+    ui: { icon: 'link', short: 'From config', choices: 'configNodes', when: { setting: 'subjectFrom', values: ['client'] } },
+  },
+  { name: 'subjectTokenType', label: 'Subject token type', kind: 'text', grants: EXCHANGE, n8n: 'subjectType', ui: { icon: 'tag', short: 'Subject type', placeholder: 'urn:ietf:params:oauth:token-type:access_token', section: 'request' } },
+  { name: 'requestedTokenType', label: 'Requested token type', kind: 'text', grants: EXCHANGE, n8n: 'requestedType', ui: { icon: 'tag', short: 'Requested type', placeholder: 'optional (the server\'s default)', section: 'request' } },
+  { name: 'audience', label: 'Audience', kind: 'text', grants: EXCHANGE, n8n: 'audience', ui: { icon: 'crosshairs', placeholder: 'optional: the API the token is for' } },
   { name: 'scopes', label: 'Scopes', kind: 'list', n8n: 'scope', ui: { icon: 'list', placeholder: 'openid offline_access api:read' } },
   { name: 'scopeSeparator', label: 'Scope separator', kind: 'text', n8n: 'scopeSeparator', ui: { icon: 'list', placeholder: 'a space (RFC 6749)', section: 'request' } },
   { name: 'pkce', label: 'PKCE', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, default: true, ui: { icon: 'shield', short: 'PKCE S256' } },
@@ -157,7 +180,7 @@ export function fromN8n(data: Record<string, unknown>): Record<string, unknown> 
 }
 
 const CLIENT_AUTH: readonly ClientAuthMethod[] = values(GENERIC.clientAuthChoices);
-const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'jwt_bearer', 'device_code'];
+const GRANTS: readonly GenericGrant[] = ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'jwt_bearer', 'device_code', 'token_exchange'];
 
 export interface GenericSetup {
   config: OAuth2Config;
@@ -166,6 +189,8 @@ export interface GenericSetup {
   /** A refresh token typed into the settings, used when nothing newer is stored. */
   seedRefreshToken?: string;
   manager: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
+  /** A token exchange's subject source, for the host to wire (undefined for other grants). */
+  exchangeSubject?: ProviderSetup['exchangeSubject'];
 }
 
 /** The one mapper: a flat settings record (secrets included) → configuration, grant and token-manager options. */
@@ -177,10 +202,11 @@ export function genericSetupOf(typed: Record<string, unknown>): GenericSetup {
   if (grantType === 'refresh_token' && !seed) throw new TypeError('The refresh token grant needs a refresh token in the credentials');
   return {
     config: { ...endpointSettings(settings), ...requestSettings(settings), ...responseSettings(settings), ...transportSettings(settings) },
-    grant: grantType === 'jwt_bearer' ? jwtGrantOf(settings) : grantOf(grantType === 'refresh_token' || grantType === 'device_code' ? 'authorization_code' : grantType, settings),
+    grant: grantType === 'jwt_bearer' ? jwtGrantOf(settings) : grantType === 'token_exchange' ? exchangeGrantOf(settings) : grantOf(grantType === 'refresh_token' || grantType === 'device_code' ? 'authorization_code' : grantType, settings),
     grantType,
     seedRefreshToken: seed,
     manager: { refreshSkewMs: seconds(settings.refreshSkewSec), reactive: reactiveOf(settings) },
+    exchangeSubject: subjectSourceOf({ ...settings, grantType }),
   };
 }
 
@@ -214,6 +240,31 @@ function withServiceAccount(settings: Record<string, unknown>): Record<string, u
     if (name === 'jwtScopeClaim' ? merged.jwtScopeClaim === undefined || merged.jwtScopeClaim === '' : !trimmed(merged[name])) merged[name] = value;
   }
   return merged;
+}
+
+/** The token exchange's settings → the engine's grant (a host that reads the subject elsewhere replaces `subjectToken`). */
+function exchangeGrantOf(s: Record<string, unknown>): GrantSpec {
+  const from = SUBJECT_SOURCES.find((f) => f === s.subjectFrom) ?? 'token';
+  if (from === 'token' && !trimmed(s.subjectToken)) throw new TypeError('The token exchange needs a subject token');
+  if (from === 'client' && !trimmed(s.subjectClient)) throw new TypeError('Choose the configuration whose token is exchanged');
+  return {
+    type: 'token_exchange',
+    exchange: {
+      subjectToken: from === 'token' ? trimmed(s.subjectToken) : '',
+      subjectTokenType: trimmed(s.subjectTokenType) || undefined,
+      requestedTokenType: trimmed(s.requestedTokenType) || undefined,
+      audience: trimmed(s.audience) || undefined,
+    },
+  };
+}
+
+const SUBJECT_SOURCES = ['token', 'message', 'client'] as const;
+
+/** Where a token exchange's subject comes from: typed in, each message's `subjectToken`, or another configuration's token. */
+export function subjectSourceOf(s: Record<string, unknown>): { from: (typeof SUBJECT_SOURCES)[number]; client?: string } | undefined {
+  if (s.grantType !== 'token_exchange') return undefined;
+  const from = SUBJECT_SOURCES.find((f) => f === s.subjectFrom) ?? 'token';
+  return from === 'client' ? { from, client: trimmed(s.subjectClient) } : { from };
 }
 
 /** The JWT bearer grant's assertion settings → the engine's grant. */

@@ -393,3 +393,32 @@ describe('Advanced OAuth2 credential: JWT bearer grant (issue #18 item 4)', () =
     expect(String((error as Error).message)).not.toMatch(/BEGIN PRIVATE KEY/);
   });
 });
+
+describe('Advanced OAuth2 credential: token exchange (issue #18 item 5)', () => {
+  let oidc: OidcTestServer;
+  const credential = new AdvancedOAuth2Api();
+
+  beforeAll(async () => {
+    oidc = await startOidcProvider({
+      clients: [
+        { client_id: 'n8n-subject', client_secret: 'shh-secret-n8n-subject', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read' },
+        { client_id: 'n8n-exchanger', client_secret: 'shh-secret-n8n-exchanger', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'], response_types: [], redirect_uris: [] },
+      ],
+      tokenExchange: true,
+      scopes: ['openid', 'api:read'],
+    });
+  });
+  afterAll(async () => oidc?.stop());
+
+  it('the typed subject token is exchanged for a token for the audience; the subject never appears in an error', async () => {
+    const subject = (await credential.preAuthentication.call(n8nLikeHelper([]), { grantType: 'clientCredentials', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-subject', clientSecret: 'shh-secret-n8n-subject', clientAuthentication: 'basic', scope: 'api:read' } as ICredentialDataDecryptedObject)).accessToken as string;
+    const exchange = { grantType: 'tokenExchange', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-exchanger', clientSecret: 'shh-secret-n8n-exchanger', clientAuthentication: 'basic', subjectToken: subject, audience: 'https://downstream.example.test', scope: 'api:read' };
+    const out = await credential.preAuthentication.call(n8nLikeHelper([]), exchange as ICredentialDataDecryptedObject);
+    expect(out.accessToken).not.toBe(subject);
+    expect((await oidc.counters()).tokenExchange).toMatchObject({ subjectClient: 'n8n-subject', audience: 'https://downstream.example.test' });
+    const bogus = 'a-subject-token-nobody-issued-0123456789';
+    const error = await credential.preAuthentication.call(n8nLikeHelper([]), { ...exchange, subjectToken: bogus } as ICredentialDataDecryptedObject).catch((e: Error) => e);
+    expect(String((error as Error).message)).toMatch(/invalid_grant/);
+    expect(String((error as Error).message)).not.toContain(bogus);
+  });
+});
