@@ -188,6 +188,7 @@ try {
       revocation: { enabled: true },
       introspection: { enabled: true },
       deviceFlow: { enabled: config.deviceFlow === true },
+      registration: { enabled: config.registration === true },
       // RFC 8707: one resource server (config.resourceIndicators = { resource, scope }) whose tokens are JWTs for it
       ...(config.resourceIndicators ? {
         resourceIndicators: {
