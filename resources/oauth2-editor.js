@@ -360,6 +360,10 @@ if (!window.OAuth2ConnectorsEditor) {
 
   /** The button a setting's `action` adds beside its input, and where its result is shown. */
   function actionHtml(action) {
+    if (action === 'register') {
+      return ' <button type="button" class="red-ui-button" id="node-config-oauth2-register" title="Register a client (RFC 7591)"><i class="fa fa-id-card-o"></i> Register</button>' +
+        '<div class="form-tips" id="node-config-oauth2-register-result" style="display:none"></div>';
+    }
     if (action === 'import-key') {
       return ' <button type="button" class="red-ui-button" id="node-config-oauth2-import-key" title="Import key file"><i class="fa fa-upload"></i> Import</button>' +
         '<input type="file" id="node-config-oauth2-key-file" accept=".json,application/json" style="display:none">' +
@@ -417,6 +421,20 @@ if (!window.OAuth2ConnectorsEditor) {
       box.html('<i class="fa fa-check-circle" style="color:#2e7d32"></i> Imported the key of ' + RED.utils.sanitize(key.client_email) + ' (the file itself is not kept)');
     };
     reader.readAsText(file);
+  }
+
+  /** Register: the runtime registers a client (RFC 7591); the dialog gets its ID and client authentication, never its secret. */
+  function register(type, id) {
+    var box = $('#node-config-oauth2-register-result').show().html('<i class="fa fa-spinner fa-spin"></i> Registering…');
+    post(route(type, id, 'register'), { settings: collect(type).settings, redirectUri: callbackUrl() })
+      .done(function (data) {
+        $('#node-config-input-clientId').val(data.clientId).trigger('change');
+        $('#node-config-input-clientAuth').val(data.clientAuth).trigger('change');
+        box.html('<i class="fa fa-check-circle" style="color:#2e7d32"></i> Registered client <code>' + RED.utils.sanitize(String(data.clientId)) + '</code>' +
+          (data.secretKept ? '; its secret is kept by the runtime (encrypted), not in this dialog: leave the client secret empty' : ' (a public client)') +
+          (data.clientSecretExpiresAt ? '; the secret expires ' + RED.utils.sanitize(new Date(data.clientSecretExpiresAt).toLocaleString()) : '') + '.');
+      })
+      .fail(function (xhr) { box.html('<i class="fa fa-exclamation-triangle" style="color:#c62828"></i> ' + RED.utils.sanitize(errorText(xhr))); });
   }
 
   /** A tip's text, escaped, with `code` in backticks as <code>. */
@@ -526,6 +544,7 @@ if (!window.OAuth2ConnectorsEditor) {
     toggle.on('click', function (e) { e.preventDefault(); open(!body.is(':visible')); });
     open(advanced.length > 0);
     $('#node-config-oauth2-discover').on('click', function (e) { e.preventDefault(); discover(); });
+    $('#node-config-oauth2-register').on('click', function (e) { e.preventDefault(); register(node.type, node.id); });
     $('#node-config-oauth2-import-key').on('click', function (e) { e.preventDefault(); $('#node-config-oauth2-key-file').trigger('click'); });
     $('#node-config-oauth2-key-file').on('change', function () { if (this.files && this.files[0]) importKey(this.files[0]); this.value = ''; });
     return update;

@@ -30,6 +30,7 @@ import type { AdminRequest, AdminResponse, Handler, NodeDefinition, RED } from '
 import { tokenStoreFor, type StoredEntry } from './token-store';
 import { json } from './admin-reply';
 import { discoverRoute } from './discover-route';
+import { registerForNode, withRegisteredSecret } from './registration';
 
 export const ROUTE_PREFIX = 'oauth2-connectors';
 export const CALLBACK_PATH = `${ROUTE_PREFIX}/callback`;
@@ -135,7 +136,7 @@ function buildFromRequest(RED: RED, type: ConfigType, id: string, body: { settin
       if (spec.type === 'password') borrowed.push(field);
     }
   }
-  const built = buildConfig(type, body.settings ?? {}, credentials);
+  const built = buildConfig(type, body.settings ?? {}, withRegisteredSecret(tokenStoreFor(RED.settings), id, type, body.settings ?? {}, credentials));
   if (borrowed.length) {
     const again = `type the ${borrowed.join(', ')} again: stored secrets are used only with the deployed endpoints`;
     if (!deployed?.built) throw new TypeError(`the deployed configuration is not valid; ${again}`);
@@ -337,6 +338,25 @@ async function pushed(owner: Owner, request: PendingAuthorization): Promise<Pend
   return pushAuthorizationRequest({ config: owner.built.config, host: NODE_HOST, redactor: manager.redactor }, endpoint, request);
 }
 
+/** Register (RFC 7591): a client for the dialog's settings; its secrets stay in the runtime. */
+function registerRoute(RED: RED): Route {
+  return (req, res) => {
+    const body = bodyOf(req);
+    const settings = body.settings ?? {};
+    let redirectUri: string | undefined;
+    try {
+      redirectUri = settings.grantType === 'authorization_code' ? checkRedirectUri(RED, req, body.redirectUri) : undefined;
+    } catch (error) {
+      fail(res, error);
+      return;
+    }
+    registerForNode(tokenStoreFor(RED.settings), req.params.id, settings, redirectUri).then(
+      (registered) => json(res, 200, registered),
+      (error) => fail(res, error, error instanceof OAuth2Error && error.status && error.status >= 500 ? 502 : 400),
+    );
+  };
+}
+
 /** The device polls running, by node: a new Authorize ends the one before. */
 const devicePolls = new Map<string, AbortController>();
 
@@ -448,6 +468,7 @@ export function registerAdminRoutes(RED: RED): void {
   const permission = (p: string): Handler => (RED.auth?.needsPermission ? RED.auth.needsPermission(p) : (_req, _res, next) => next?.());
 
   app.post(`/${ROUTE_PREFIX}/oauth2-client/discover`, permission('oauth2-client.write'), discoverRoute());
+  app.post(`/${ROUTE_PREFIX}/oauth2-client/:id/register`, permission('oauth2-client.write'), registerRoute(RED));
   for (const type of CONFIG_TYPES) {
     const route = `/${ROUTE_PREFIX}/${type}/:id`;
     app.post(`${route}/authorize`, permission(`${type}.write`), authorizeRoute(RED, type));

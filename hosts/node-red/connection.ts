@@ -14,6 +14,7 @@ import type { RevocationResult } from '../../lib/oauth2/revoke';
 import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { GrantSpec } from '../../lib/oauth2/token-state';
 import { MessageExchanges } from './exchange';
+import { registrationEntryId, withRegisteredSecret } from './registration';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { buildConfig, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { publishHealth } from './health';
@@ -162,7 +163,7 @@ export class Connection {
     let manager: TokenManager | undefined;
     let configError: string | undefined;
     try {
-      built = buildConfig(type, settings as Settings, (node.credentials ?? {}) as Credentials);
+      built = buildConfig(type, settings as Settings, withRegisteredSecret(this.store, node.id, type, settings as Settings, (node.credentials ?? {}) as Credentials));
       manager = this.createManager(built);
     } catch (error) {
       configError = safeMessage(error);
@@ -401,7 +402,10 @@ export class Connection {
       await bounded(idle, CLOSE_WAIT_MS);
     }
     if (removed && this.built?.revokeOnRemove && this.manager) await within(this.manager.disconnect(), CLOSE_WAIT_MS, NODE_HOST);
-    if (removed) await this.store.remove(this.node.id).catch(() => undefined);
+    if (removed) {
+      await this.store.remove(this.node.id).catch(() => undefined);
+      await this.store.remove(registrationEntryId(this.node.id)).catch(() => undefined);
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import { isoDate } from '../../lib/oauth2/time';
 import type { RefusedSearch } from '../../lib/oauth2/auth-search';
 import type { TokenSet } from '../../lib/oauth2/types';
 import type { RedSettings } from './red';
+import type { KeptRegistration } from './registration';
 
 export const STORE_DIR_NAME = '.oauth2-connectors';
 const KEY_FILE = 'store.key';
@@ -45,6 +46,8 @@ export interface StoredEntry {
   reauthorizationRequired?: boolean;
   /** `auto` client authentication was refused with every method (kept beside the learned method, which the tokens carry). */
   refusedAuthSearch?: RefusedSearch;
+  /** A dynamically registered client's secrets (its own entry: `registration:<node id>`). */
+  registration?: KeptRegistration;
 }
 
 /**

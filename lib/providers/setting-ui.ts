@@ -23,7 +23,7 @@ export interface SettingUi {
    * A button beside the input that runs this action: `discover` fills the endpoints from the API's
    * metadata; `import-key` reads a service-account JSON key file (in the browser) into the fields.
    */
-  action?: 'discover' | 'import-key';
+  action?: 'discover' | 'import-key' | 'register';
   /** Notes shown under the row while it is shown (and only for these grants); `code` in backticks. */
   tips?: ReadonlyArray<{ text: string; grants?: readonly string[] }>;
 }
