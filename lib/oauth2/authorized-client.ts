@@ -1,4 +1,5 @@
 import { DEFAULT_API_RESPONSE_MAX_BYTES } from './body';
+import { dpopSignerFor, nonceChallenge, type DpopSigner } from './dpop';
 import { OAuth2Error } from './errors';
 import { RETRY_STATUSES } from './failure';
 import { lowerKeys } from './token-request';
@@ -106,7 +107,8 @@ export class AuthorizedClient {
   /** The header (lower-case name, value) that carries the token. */
   private authorization(tokens: TokenSet): [string, string] {
     const placement = this.options.config.tokenPlacement ?? {};
-    const prefix = placement.prefix ?? 'Bearer';
+    // a DPoP-bound token is sent with the DPoP scheme (RFC 9449 §7.1), whatever the configured prefix
+    const prefix = this.options.config.dpopKey && /^dpop$/i.test(tokens.tokenType) ? 'DPoP' : (placement.prefix ?? 'Bearer');
     return [(placement.headerName || 'Authorization').toLowerCase(), prefix ? `${prefix} ${tokens.accessToken}` : tokens.accessToken];
   }
 
@@ -191,6 +193,8 @@ export class AuthorizedClient {
     const headers = lowerKeys(request.headers);
     const [name, value] = this.authorization(tokens);
     headers[name] = value;
+    const key = this.options.config.dpopKey;
+    if (key) return this.sendWithProof(request, tokens, headers, dpopSignerFor(key));
     const shared = this.apiOptions(request.signal);
     const options =
       request.retryOnlyWhenAsked || request.retryStatuses
@@ -200,6 +204,22 @@ export class AuthorizedClient {
       { url: request.url, method: request.method ?? 'GET', headers, body: request.body, maxResponseBytes: this.apiMaxBytes, signal: request.signal, timeoutMs: options.timeoutMs },
       options,
     );
+  }
+
+  /** An API call with a DPoP proof (`ath` the token's hash); a `use_dpop_nonce` challenge is answered once with the server's nonce. */
+  private async sendWithProof(request: ApiRequest, tokens: TokenSet, headers: Record<string, string>, signer: DpopSigner): Promise<TransportResponse> {
+    const method = request.method ?? 'GET';
+    const once = () => {
+      headers.dpop = signer.proof(method, request.url, tokens.accessToken);
+      const options = this.apiOptions(request.signal);
+      return sendWithRetry({ url: request.url, method, headers, body: request.body, maxResponseBytes: this.apiMaxBytes, signal: request.signal, timeoutMs: options.timeoutMs }, { ...options, retryStatuses: request.retryStatuses ?? options.retryStatuses, retryOnlyWhenAsked: request.retryOnlyWhenAsked });
+    };
+    const response = await once();
+    signer.remember(request.url, response.headers);
+    if (!nonceChallenge(response)) return response;
+    const again = await once();
+    signer.remember(request.url, again.headers);
+    return again;
   }
 
   /**

@@ -40,8 +40,8 @@ export function algForPrivateKey(pem: string): 'RS256' | 'ES256' {
 }
 
 /** Signs a compact JWS with `node:crypto` (RS256, ES256 in IEEE P1363 form, HS256). */
-export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey): string {
-  const header: Record<string, string> = { alg: signing.alg, typ: 'JWT' };
+export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey, extraHeader: Record<string, unknown> = {}): string {
+  const header: Record<string, unknown> = { alg: signing.alg, typ: 'JWT', ...extraHeader };
   if (signing.kid) header.kid = signing.kid;
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   let signature: Buffer;

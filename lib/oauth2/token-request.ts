@@ -8,7 +8,8 @@ import type { Redactor } from './redact';
 import { normaliseTokenResponse } from './token-response';
 import { transportOf, type EngineHost } from './host';
 import { resolveRetry, sendWithRetry } from './send';
-import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport } from './types';
+import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet, Transport, TransportResponse } from './types';
+import { dpopSignerFor, nonceChallenge } from './dpop';
 import { checkEndpointUrl } from './urls';
 
 /** A token request as it is about to be sent; a `beforeTokenRequest` hook may change it. */
@@ -164,24 +165,7 @@ async function requestTokenWith(
   if (ctx.beforeTokenRequest) request = (await ctx.beforeTokenRequest(request)) ?? request;
   if (request.url !== url) checkEndpointUrl(request.url, 'The token URL', { allowHttpHosts: config.allowHttpHosts });
   request.headers['content-type'] = request.bodyFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-  // a code or a (rotating) refresh token sent twice can be burnt: those retry only unprocessed requests
-  const repeatable = isRepeatableGrant(grantType);
-  const response = await sendWithRetry(
-    { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
-    {
-      transport,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      retry: resolveRetry(config.retry),
-      retryStatuses: tokenRetryStatuses(grantType),
-      // a repeatable grant's dropped connection is sent again before any waiter sees the failure
-      retryNetworkErrors: repeatable,
-      phase,
-      redactor: ctx.redactor,
-      signal: ctx.signal,
-      sleep: ctx.sleep,
-      host: ctx.host,
-    },
-  );
+  const response = await sendTokenRequest(ctx, transport, request, phase);
   return normaliseTokenResponse(response, {
     phase,
     mapping: config.responseMapping,
@@ -191,6 +175,43 @@ async function requestTokenWith(
     redactor: ctx.redactor,
     now: now(),
   });
+}
+
+/**
+ * Sends a token request with its bounded retries; with a DPoP key, each attempt carries a fresh proof
+ * and a `use_dpop_nonce` answer is sent once more with the server's nonce.
+ */
+async function sendTokenRequest(ctx: TokenRequestContext, transport: Transport, request: TokenRequest, phase: OAuth2Phase): Promise<TransportResponse> {
+  const { config } = ctx;
+  const signer = config.dpopKey ? dpopSignerFor(config.dpopKey) : undefined;
+  // a code or a (rotating) refresh token sent twice can be burnt: those retry only unprocessed requests
+  const repeatable = isRepeatableGrant(request.grantType);
+  const send = () => {
+    if (signer) request.headers.dpop = signer.proof('POST', request.url);
+    return sendWithRetry(
+      { url: request.url, method: 'POST', headers: request.headers, body: encodeBody(request), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
+      {
+        transport,
+        timeoutMs: config.timeoutMs ?? 30_000,
+        retry: resolveRetry(config.retry),
+        retryStatuses: tokenRetryStatuses(request.grantType),
+        // a repeatable grant's dropped connection is sent again before any waiter sees the failure
+        retryNetworkErrors: repeatable,
+        phase,
+        redactor: ctx.redactor,
+        signal: ctx.signal,
+        sleep: ctx.sleep,
+        host: ctx.host,
+      },
+    );
+  };
+  const response = await send();
+  if (!signer) return response;
+  signer.remember(request.url, response.headers);
+  if (!nonceChallenge(response)) return response;
+  const again = await send();
+  signer.remember(request.url, again.headers);
+  return again;
 }
 
 /** A copy of `headers` with lower-case names. */

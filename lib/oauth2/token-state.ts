@@ -101,7 +101,7 @@ export class TokenKeeper {
     this.clientAuth.learned = this.current?.clientAuthMethod;
     this.clientAuth.refusedSearch = options.refusedAuthSearch;
     const { client } = options.config;
-    this.redactor.pin(client.clientSecret, client.privateKey);
+    this.redactor.pin(client.clientSecret, client.privateKey, options.config.dpopKey);
     if (options.grant.type === 'password') this.redactor.pin(options.grant.password);
     if (options.grant.type === 'jwt_bearer') this.redactor.pin(options.grant.assertion.signing.key);
     if (options.grant.type === 'token_exchange' && typeof options.grant.exchange.subjectToken === 'string') this.redactor.pin(options.grant.exchange.subjectToken);

@@ -109,6 +109,11 @@ export interface OAuth2Config {
    * authorize request and on every token request, refresh included. Discovery sets it.
    */
   resource?: string;
+  /**
+   * RFC 9449 DPoP: the credential's EC P-256 private key (PKCS #8 PEM). Every token and API request
+   * carries a proof made with it, and the tokens are bound to it. The host keeps it like a refresh token.
+   */
+  dpopKey?: string;
   /** Extra body parameters of every token request except refresh (e.g. `audience`). */
   extraTokenParams?: Record<string, string>;
   /** Extra body parameters of refresh requests. */
