@@ -31,6 +31,7 @@ import { tokenStoreFor, type StoredEntry } from './token-store';
 import { json } from './admin-reply';
 import { discoverRoute } from './discover-route';
 import { registerForNode, withRegisteredSecret } from './registration';
+import { withDpopKey } from './dpop-key';
 
 export const ROUTE_PREFIX = 'oauth2-connectors';
 export const CALLBACK_PATH = `${ROUTE_PREFIX}/callback`;
@@ -136,7 +137,8 @@ function buildFromRequest(RED: RED, type: ConfigType, id: string, body: { settin
       if (spec.type === 'password') borrowed.push(field);
     }
   }
-  const built = buildConfig(type, body.settings ?? {}, withRegisteredSecret(tokenStoreFor(RED.settings), id, type, body.settings ?? {}, credentials));
+  const store = tokenStoreFor(RED.settings);
+  const built = withDpopKey(store, id, buildConfig(type, body.settings ?? {}, withRegisteredSecret(store, id, type, body.settings ?? {}, credentials)));
   if (borrowed.length) {
     const again = `type the ${borrowed.join(', ')} again: stored secrets are used only with the deployed endpoints`;
     if (!deployed?.built) throw new TypeError(`the deployed configuration is not valid; ${again}`);
@@ -216,7 +218,7 @@ async function installTokens(RED: RED, owner: Owner, tokens: TokenSet): Promise<
     await live.install(tokens);
     return;
   }
-  await tokenStoreFor(RED.settings).write({ nodeId: owner.nodeId, fingerprint: owner.built.fingerprint, tokens, savedAt: Date.now() });
+  await tokenStoreFor(RED.settings).write({ nodeId: owner.nodeId, fingerprint: owner.built.fingerprint, tokens, savedAt: Date.now(), dpopKey: owner.built.config.dpopKey });
 }
 
 /**

@@ -15,6 +15,7 @@ import { TokenManager } from '../../lib/oauth2/token-manager';
 import type { GrantSpec } from '../../lib/oauth2/token-state';
 import { MessageExchanges } from './exchange';
 import { registrationEntryId, withRegisteredSecret } from './registration';
+import { withDpopKey } from './dpop-key';
 import type { TokenSet } from '../../lib/oauth2/types';
 import { buildConfig, holds, type BuiltConfig, type ConfigType, type Credentials, type Settings } from './builders';
 import { publishHealth } from './health';
@@ -163,7 +164,7 @@ export class Connection {
     let manager: TokenManager | undefined;
     let configError: string | undefined;
     try {
-      built = buildConfig(type, settings as Settings, withRegisteredSecret(this.store, node.id, type, settings as Settings, (node.credentials ?? {}) as Credentials));
+      built = withDpopKey(this.store, node.id, buildConfig(type, settings as Settings, withRegisteredSecret(this.store, node.id, type, settings as Settings, (node.credentials ?? {}) as Credentials)));
       manager = this.createManager(built);
     } catch (error) {
       configError = safeMessage(error);
@@ -272,8 +273,8 @@ export class Connection {
     // An "Authorize" with changed, not yet deployed settings (another client) wrote the store after
     // this node started: do not overwrite it with this node's tokens; the next deploy uses it.
     const current = this.store.read(this.node.id);
-    if (current && !holds(current, this.built) && current.savedAt > this.startedAt) return;
-    await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired });
+    if (current?.tokens && !holds(current, this.built) && current.savedAt > this.startedAt) return;
+    await this.store.write({ nodeId: this.node.id, fingerprint: this.built.fingerprint, tokens, savedAt: Date.now(), reauthorizationRequired, dpopKey: this.built.config.dpopKey });
     this.showStatus(tokens);
     if (!reauthorizationRequired) this.keepAlive(tokens);
   }
@@ -282,7 +283,7 @@ export class Connection {
   private async keepRefusedSearch(refusedAuthSearch: RefusedSearch): Promise<void> {
     if (!this.built || this.closed) return;
     const current = this.store.read(this.node.id);
-    if (current && !holds(current, this.built)) return; // another client's tokens (an Authorize not deployed yet): never overwritten
+    if (current?.tokens && !holds(current, this.built)) return; // another client's tokens (an Authorize not deployed yet): never overwritten
     await this.store.write({ ...(current ?? { nodeId: this.node.id, fingerprint: this.built.fingerprint }), refusedAuthSearch, savedAt: Date.now() });
   }
 

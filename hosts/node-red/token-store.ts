@@ -48,6 +48,8 @@ export interface StoredEntry {
   refusedAuthSearch?: RefusedSearch;
   /** A dynamically registered client's secrets (its own entry: `registration:<node id>`). */
   registration?: KeptRegistration;
+  /** The node's DPoP private key (RFC 9449): kept with its tokens, through every later write of the entry. */
+  dpopKey?: string;
 }
 
 /**
@@ -288,7 +290,7 @@ export class TokenStore {
       this.ensureDir();
       const current = this.load(entry.nodeId).entry;
       if (current && current.fingerprint === entry.fingerprint && (current.tokens?.obtainedAt ?? 0) > (entry.tokens?.obtainedAt ?? 0)) return false;
-      const stored: StoredEntry = { ...entry, revision: (current?.revision ?? 0) + 1 };
+      const stored: StoredEntry = { ...entry, dpopKey: entry.dpopKey ?? current?.dpopKey, revision: (current?.revision ?? 0) + 1 };
       const [key] = this.keys(true);
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key.key, iv);

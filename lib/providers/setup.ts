@@ -23,6 +23,8 @@ export interface ProviderSetup {
   manager?: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
   /** Generic client, token exchange: where the subject token comes from (the host wires a message's or another configuration's). */
   exchangeSubject?: { from: 'token' | 'message' | 'client'; client?: string };
+  /** Generic client: bind the tokens to a DPoP key the host keeps (RFC 9449). */
+  dpop?: boolean;
   /** Deployteq: where the webhook node may send the token. */
   webhookPolicy?: DeployteqWebhookPolicy;
 }

@@ -56,7 +56,7 @@ describe('the generic client: one schema, both hosts', () => {
   it("a new oauth2-client has the released defaults and validators (the dialog is rendered from the schema)", () => {
     const { defaults } = nodeRedDefinition();
     const values = Object.fromEntries(Object.entries(defaults).map(([name, d]) => [name, (d as { value: unknown }).value]));
-    const released = { grantType: 'authorization_code', clientAuth: 'auto', pkce: true, tokenBodyFormat: 'form', scopeOnRefresh: false, requireIssuer: false, headerPrefix: 'Bearer', revokeOnRemove: false, jwtScopeClaim: false, subjectFrom: 'token' };
+    const released = { grantType: 'authorization_code', clientAuth: 'auto', pkce: true, tokenBodyFormat: 'form', scopeOnRefresh: false, requireIssuer: false, headerPrefix: 'Bearer', revokeOnRemove: false, jwtScopeClaim: false, subjectFrom: 'token', dpop: false };
     for (const [name, value] of Object.entries(values)) expect({ name, value }).toEqual({ name, value: (released as Record<string, unknown>)[name] ?? '' });
     expect((defaults.tokenUrl as { required?: boolean }).required).toBe(true);
     const valid = (name: string, v: unknown) => ((defaults[name] as { validate?: (v: unknown) => boolean }).validate ?? (() => true))(v);

@@ -160,6 +160,13 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
   },
   { name: 'issuer', label: 'Issuer (RFC 9207)', kind: 'text', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'check', placeholder: 'optional: compare iss exactly', section: 'response' } },
   { name: 'requireIssuer', label: 'Require issuer', kind: 'boolean', grants: ['authorization_code'], n8n: N8N_NO_CODE, ui: { icon: 'check', short: 'Require iss', section: 'response' } },
+  {
+    name: 'dpop',
+    label: 'DPoP (RFC 9449)',
+    kind: 'boolean',
+    n8n: { no: 'not yet: n8n keeps a credential\'s key only through preAuthentication, and its HTTP Request node cannot answer a nonce challenge' },
+    ui: { icon: 'key', short: 'DPoP', section: 'api', tips: [{ text: 'Binds the tokens to a key of this configuration (kept encrypted in the token store): every token request and API call carries a proof. Turn it on only for servers that support DPoP.' }] },
+  },
   { name: 'headerName', label: 'Token header name', kind: 'text', n8n: 'headerName', ui: { icon: 'header', short: 'Token header', placeholder: 'Authorization', section: 'api' } },
   { name: 'headerPrefix', label: 'Token prefix', kind: 'text', n8n: 'headerPrefix', default: 'Bearer', ui: { icon: 'header', placeholder: 'Bearer (empty: the bare token)', section: 'api' } },
   { name: 'timeoutSec', label: 'Timeout (s)', kind: 'number', n8n: 'timeoutSec', ui: { icon: 'clock-o', placeholder: '30', section: 'request' } },
@@ -197,6 +204,8 @@ export interface GenericSetup {
   manager: { refreshSkewMs?: number; reactive?: ReactiveRefreshOptions };
   /** A token exchange's subject source, for the host to wire (undefined for other grants). */
   exchangeSubject?: ProviderSetup['exchangeSubject'];
+  /** Bind the tokens to a DPoP key the host keeps. */
+  dpop?: boolean;
 }
 
 /** The one mapper: a flat settings record (secrets included) → configuration, grant and token-manager options. */
@@ -213,6 +222,7 @@ export function genericSetupOf(typed: Record<string, unknown>): GenericSetup {
     seedRefreshToken: seed,
     manager: { refreshSkewMs: seconds(settings.refreshSkewSec), reactive: reactiveOf(settings) },
     exchangeSubject: subjectSourceOf({ ...settings, grantType }),
+    dpop: switchOf(settings.dpop, false),
   };
 }
 
