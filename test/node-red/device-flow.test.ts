@@ -2,43 +2,25 @@
 // flow. "Authorize" answers the user code and the verification URIs (never the device code); the
 // user confirms on the provider's pages; the runtime polls and installs the tokens; a flow uses
 // them. No redirect URI is involved.
+import { useOidcFixture } from './support/oidc-fixture';
 import { startAuthorize, status } from './support/authorize';
-import { collectMessages, helper, NODES, tempUserDir, useSettings, waitFor } from './support/helper';
-import { startOidcProvider, type OidcTestServer } from '../support/oidc-provider';
-import { startProtectedResource, type ProtectedResource } from '../support/protected-resource';
+import { collectMessages, helper, NODES, waitFor } from './support/helper';
 import { confirmDevice } from '../support/user-agent';
 
 jest.setTimeout(90_000);
 
-let oidc: OidcTestServer;
-let rs: ProtectedResource;
+const fx = useOidcFixture(() => ({
+  clients: [{ client_id: 'nr-device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }],
+  deviceFlow: true,
+  scopes: ['openid', 'api:read'],
+}));
 
-beforeAll(async () => {
-  rs = await startProtectedResource(() => oidc.issuer);
-  oidc = await startOidcProvider({
-    clients: [{ client_id: 'nr-device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }],
-    deviceFlow: true,
-    scopes: ['openid', 'api:read'],
-  });
-});
-beforeEach(() => {
-  useSettings(tempUserDir());
-  rs.reset();
-});
-afterEach(async () => {
-  await helper.unload();
-});
-afterAll(async () => {
-  await oidc?.stop();
-  await rs.close();
-});
-
-const settings = () => ({ grantType: 'device_code', tokenUrl: oidc.tokenEndpoint, deviceAuthorizationUrl: oidc.metadata.device_authorization_endpoint as string, clientId: 'nr-device', clientAuth: 'none', scopes: 'openid api:read' });
+const settings = () => ({ grantType: 'device_code', tokenUrl: fx.oidc().tokenEndpoint, deviceAuthorizationUrl: fx.oidc().metadata.device_authorization_endpoint as string, clientId: 'nr-device', clientAuth: 'none', scopes: 'openid api:read' });
 
 test('Authorize shows the user code; after the user confirms, the runtime has the tokens and a flow uses them', async () => {
   await helper.load(NODES, [
     { id: 'oc', type: 'oauth2-client', ...settings() },
-    { id: 'rq', type: 'oauth2-request', client: 'oc', method: 'GET', url: rs.apiUrl, ret: 'obj', wires: [['out']] },
+    { id: 'rq', type: 'oauth2-request', client: 'oc', method: 'GET', url: fx.rs().apiUrl, ret: 'obj', wires: [['out']] },
     { id: 'out', type: 'helper' },
   ]);
   const start = (await startAuthorize('oauth2-client', 'oc', settings())) as unknown as { device: Record<string, unknown> };
@@ -55,7 +37,7 @@ test('Authorize shows the user code; after the user confirms, the runtime has th
   const out = collectMessages(helper.getNode('out'), 1);
   helper.getNode('rq').receive({});
   expect((await out)[0].payload).toEqual({ ok: true });
-  expect(rs.bearers).toHaveLength(1);
+  expect(fx.rs().bearers).toHaveLength(1);
 });
 
 test('without a device authorization URL, Authorize says what is missing; Test refuses the device grant', async () => {
