@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { GENERIC } from '../lib/providers/generic/description';
-import { advancedEngineSetup, learnedClientAuth } from '../hosts/n8n/advanced-config';
+import { advancedEngineSetup, learnedClientAuth, withDpopKey } from '../hosts/n8n/advanced-config';
 import { grantProperty, titleCase } from '../hosts/n8n/from-description';
 import { discover } from '../hosts/n8n/discovery';
 import { engineTokenAuthenticate, fetchTokenSet, TOKEN_STATE_PROPERTIES, tokenFields } from '../hosts/n8n/engine-token';
@@ -323,6 +323,14 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			description: 'Written before the token, e.g. Bearer. Empty sends the bare token.',
 		},
 		{
+			displayName: 'DPoP',
+			name: 'dpop',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to bind the tokens to a key of this credential (RFC 9449): the key is made with the first token and kept in the credential; token requests and calls carry a proof. A server that demands a nonce on API calls cannot be answered from n8n.',
+		},
+		{
 			displayName: 'Token Rejected Body Path',
 			name: 'rejectedBodyPath',
 			type: 'string',
@@ -386,17 +394,25 @@ export class AdvancedOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		{
+			displayName: 'DPoP Private Key',
+			name: 'dpopPrivateKey',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		await discover(this, credentials);
+	async preAuthentication(this: IHttpRequestHelper, stored: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		await discover(this, stored);
+		const credentials = withDpopKey(stored);
 		const { config, grant } = advancedEngineSetup(credentials);
 		const tokens = await fetchTokenSet(this, config, grant, {
 			learnedClientAuth: learnedClientAuth(credentials),
 			presentedToken: typeof credentials.accessToken === 'string' ? credentials.accessToken : undefined,
 		});
-		// saved with the token, so the next token request goes straight to the method that worked
-		return { ...tokenFields(tokens), clientAuthMethodUsed: tokens.clientAuthMethod ?? '' };
+		// saved with the token: the method that worked (the next request goes straight to it) and the DPoP key the token is bound to
+		return { ...tokenFields(tokens), clientAuthMethodUsed: tokens.clientAuthMethod ?? '', ...(config.dpopKey ? { dpopPrivateKey: config.dpopKey } : {}) };
 	}
 
 	/** The token in the configured header with the configured prefix, decided per call (see `engineTokenAuthenticate`). */

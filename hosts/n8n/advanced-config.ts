@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { BodyRejectionRule } from '../../lib/oauth2/authorized-client';
 import type { ClientAuthMethod, ConcreteClientAuthMethod, OAuth2Config } from '../../lib/oauth2/types';
+import { generateDpopKey } from '../../lib/oauth2/dpop';
 import { values } from '../../lib/providers/description';
 import { commaListOf, trimmed } from '../../lib/providers/settings';
 import { fromN8n, genericSetupOf, type GenericSetup } from '../../lib/providers/generic/settings';
@@ -38,9 +39,18 @@ export function advancedSetup(credentials: ICredentialDataDecryptedObject): Gene
 
 /** What a preAuthentication needs of an Advanced OAuth2 credential, mapped once: the configuration and its grant. */
 export function advancedEngineSetup(credentials: ICredentialDataDecryptedObject): { config: OAuth2Config; grant: EngineGrant } {
-	const { config, grant } = advancedSetup(credentials);
+	const { config: settings, grant, dpop } = advancedSetup(credentials);
+	// DPoP: the key preAuthentication made and n8n saved with the credential (withDpopKey)
+	const key = text(credentials.dpopPrivateKey);
+	const config = dpop && key ? { ...settings, dpopKey: key } : settings;
 	// advancedSetup runs only the client credentials or password grant
 	return { config, grant: grant as EngineGrant };
+}
+
+/** The credential with a DPoP key when it asks for DPoP and has none yet (preAuthentication returns it, so n8n saves it). */
+export function withDpopKey(credentials: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	if (credentials.dpop !== true || text(credentials.dpopPrivateKey)) return credentials;
+	return { ...credentials, dpopPrivateKey: generateDpopKey() };
 }
 
 /** The client authentication `auto` settled on earlier (hidden field `clientAuthMethodUsed`), if any. */

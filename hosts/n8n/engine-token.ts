@@ -9,6 +9,7 @@ import type { ConcreteClientAuthMethod, OAuth2Config, TokenSet } from '../../lib
 import { N8N_HOST } from './host';
 import { n8nTransport } from './transport';
 import { sharedGrant, tokenForCall } from './single-flight';
+import { dpopSignerFor } from '../../lib/oauth2/dpop';
 
 export type EngineGrant =
 	| { type: 'client_credentials' }
@@ -95,6 +96,7 @@ export function tokenFields(tokens: TokenSet): IDataObject {
 		accessToken: tokens.accessToken,
 		refreshToken: '',
 		tokenExpiresAt: tokens.expiresAt ?? 0,
+		tokenType: tokens.tokenType,
 	};
 }
 
@@ -121,7 +123,22 @@ export const TOKEN_STATE_PROPERTIES = [
 		type: 'hidden' as const,
 		default: 0,
 	},
+	{
+		displayName: 'Token Type',
+		name: 'tokenType',
+		type: 'hidden' as const,
+		default: '',
+	},
 ];
+
+/** The request's absolute URL (n8n may give a base URL and a path), or undefined. */
+function absoluteUrl(options: IHttpRequestOptions): string | undefined {
+	try {
+		return new URL(options.url, options.baseURL).toString();
+	} catch {
+		return undefined;
+	}
+}
 
 /** What a call sends instead of a token it knows is expired: the server answers 401, and n8n runs `preAuthentication`. */
 export const EXPIRED_MARKER = 'expired';
@@ -146,15 +163,22 @@ export function engineTokenAuthenticate(
 		const held = typeof credentials.accessToken === 'string' && credentials.accessToken ? credentials.accessToken : undefined;
 		const expiresAt = Number(credentials.tokenExpiresAt) || undefined;
 		let token: string | undefined;
+		let dpopKey: string | undefined;
 		try {
 			const { config, grant } = setupOf(credentials);
+			dpopKey = config.dpopKey;
 			token = await tokenForCall(grantSettings(config, grant), held, expiresAt);
 		} catch {
 			// settings that make no configuration: preAuthentication reports why
 			token = expiresAt && expiresAt <= Date.now() ? undefined : held;
 		}
+		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
 		const { name, prefix } = headerOf(credentials);
-		const value = token ? (prefix ? `${prefix} ${token}` : token) : EXPIRED_MARKER;
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), [name]: value } };
+		// a DPoP-bound token (RFC 9449) goes with the DPoP scheme and a proof of this request, ath its hash
+		const bound = !!token && !!dpopKey && credentials.tokenType === 'DPoP';
+		headers[name] = token ? (bound ? `DPoP ${token}` : prefix ? `${prefix} ${token}` : token) : EXPIRED_MARKER;
+		const target = bound ? absoluteUrl(requestOptions) : undefined;
+		if (target) headers.DPoP = dpopSignerFor(dpopKey as string).proof(requestOptions.method ?? 'GET', target, token);
+		return { ...requestOptions, headers };
 	};
 }

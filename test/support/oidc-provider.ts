@@ -42,7 +42,7 @@ export interface OidcTestConfig {
   /** Every interaction ends with error=access_denied (per request: authorize param x_test_deny=1). */
   deny?: boolean;
   /** RFC 9449: require the server's nonce in every DPoP proof (use_dpop_nonce answers first). */
-  dpopNonce?: boolean;
+  dpopNonce?: boolean | 'token';
   /** RFC 7591: the registration endpoint (`metadata.registration_endpoint`), open to anyone. */
   registration?: boolean;
   /** RFC 8693: accept token exchanges of tokens it issued (counters.tokenExchange records the last). */

@@ -16,7 +16,7 @@ import { buildConfig } from '../../hosts/node-red/builders';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** n8n properties that are no setting: the token state n8n keeps, and the method `auto` settled on. */
-const N8N_STATE = new Set(['accessToken', 'refreshToken', 'tokenExpiresAt', 'clientAuthMethodUsed']);
+const N8N_STATE = new Set(['accessToken', 'refreshToken', 'tokenExpiresAt', 'tokenType', 'clientAuthMethodUsed', 'dpopPrivateKey']);
 
 function nodeRedDefinition(): { defaults: Record<string, unknown>; credentials: Record<string, unknown> } {
   const html = fs.readFileSync(path.join(ROOT, 'node-red', 'oauth2-client.html'), 'utf8');

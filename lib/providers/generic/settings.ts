@@ -164,7 +164,7 @@ export const GENERIC_SETTINGS: readonly GenericSetting[] = [
     name: 'dpop',
     label: 'DPoP (RFC 9449)',
     kind: 'boolean',
-    n8n: { no: 'not yet: n8n keeps a credential\'s key only through preAuthentication, and its HTTP Request node cannot answer a nonce challenge' },
+    n8n: 'dpop',
     ui: { icon: 'key', short: 'DPoP', section: 'api', tips: [{ text: 'Binds the tokens to a key of this configuration (kept encrypted in the token store): every token request and API call carries a proof. Turn it on only for servers that support DPoP.' }] },
   },
   { name: 'headerName', label: 'Token header name', kind: 'text', n8n: 'headerName', ui: { icon: 'header', short: 'Token header', placeholder: 'Authorization', section: 'api' } },

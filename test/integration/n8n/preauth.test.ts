@@ -1,7 +1,8 @@
 // The preAuthentication of the engine-backed credentials, run the way n8n runs it (`this` is an
 // IHttpRequestHelper whose httpRequest behaves like n8n's: returnFullResponse, ignoreHttpStatusErrors,
 // streamed bodies, no redirects followed) against the provider sandbox. Fast: no n8n process needed.
-import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { DpopSigner } from '../../../lib/oauth2/dpop';
 import { Readable } from 'node:stream';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
@@ -420,5 +421,41 @@ describe('Advanced OAuth2 credential: token exchange (issue #18 item 5)', () => 
     const error = await credential.preAuthentication.call(n8nLikeHelper([]), { ...exchange, subjectToken: bogus } as ICredentialDataDecryptedObject).catch((e: Error) => e);
     expect(String((error as Error).message)).toMatch(/invalid_grant/);
     expect(String((error as Error).message)).not.toContain(bogus);
+  });
+});
+
+describe('Advanced OAuth2 credential: DPoP (issue #18 item 6)', () => {
+  let oidc: OidcTestServer;
+  const credential = new AdvancedOAuth2Api();
+
+  beforeAll(async () => {
+    oidc = await startOidcProvider({
+      clients: [{ client_id: 'n8n-dpop', client_secret: 'shh-secret-n8n-dpop', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read' }],
+      dpopNonce: 'token',
+      scopes: ['openid', 'api:read'],
+    });
+  });
+  afterAll(async () => oidc?.stop());
+
+  it('the first token makes the key, n8n saves it; the token is bound to it; each call carries a proof of that request', async () => {
+    const creds = { grantType: 'clientCredentials', tokenUrl: oidc.tokenEndpoint, clientId: 'n8n-dpop', clientSecret: 'shh-secret-n8n-dpop', clientAuthentication: 'basic', scope: 'api:read', dpop: true, headerPrefix: 'Bearer' } as ICredentialDataDecryptedObject;
+    const out = await credential.preAuthentication.call(n8nLikeHelper([]), creds);
+    expect(out).toMatchObject({ tokenType: 'DPoP', dpopPrivateKey: expect.stringContaining('PRIVATE KEY') });
+    const signer = new DpopSigner(String(out.dpopPrivateKey));
+    const introspected = await fetch(oidc.introspectionEndpoint, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('n8n-dpop:shh-secret-n8n-dpop').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: String(out.accessToken) }).toString() });
+    expect(((await introspected.json()) as { cnf?: { jkt?: string } }).cnf?.jkt).toBe(signer.thumbprint);
+
+    const saved = { ...creds, ...out } as ICredentialDataDecryptedObject;
+    const sent = await credential.authenticate(saved, { url: 'https://api.example.test/items?page=2', method: 'POST', headers: {} });
+    const headers = sent.headers as Record<string, string>;
+    expect(headers.Authorization).toBe(`DPoP ${out.accessToken}`);
+    const [h, p, s] = headers.DPoP.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    expect(verify('sha256', Buffer.from(`${h}.${p}`), { key: createPublicKey({ key: header.jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))).toBe(true);
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ htm: 'POST', htu: 'https://api.example.test/items', ath: createHash('sha256').update(String(out.accessToken)).digest('base64url') });
+    // the next token keeps the saved key
+    clearTokenFlights();
+    const again = await credential.preAuthentication.call(n8nLikeHelper([]), saved);
+    expect(again.dpopPrivateKey).toBe(out.dpopPrivateKey);
   });
 });

@@ -190,7 +190,7 @@ try {
       deviceFlow: { enabled: config.deviceFlow === true },
       registration: { enabled: config.registration === true },
       // RFC 9449: with config.dpopNonce every DPoP proof must carry the server's nonce (use_dpop_nonce first)
-      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => config.dpopNonce === true },
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: (ctx) => config.dpopNonce === true || (config.dpopNonce === 'token' && ctx.oidc?.route === 'token') },
       // RFC 8707: one resource server (config.resourceIndicators = { resource, scope }) whose tokens are JWTs for it
       ...(config.resourceIndicators ? {
         resourceIndicators: {
