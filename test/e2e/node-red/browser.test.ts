@@ -433,3 +433,44 @@ test('editor: the JWT bearer grant shows its rows and Test; Import reads a servi
   await page.click('#node-config-dialog-cancel');
   await page.click('#node-dialog-cancel');
 });
+
+test('editor: the device grant shows the user code, opens the verification page with it, and shows the result (issue #18 item 3)', async () => {
+  const oidc = await startOidcProvider({
+    clients: [{ client_id: 'browser-device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }],
+    deviceFlow: true,
+    scopes: ['openid', 'api:read'],
+  });
+  try {
+    const page = await openEditor('oauth2-client');
+    await page.evaluate(() => {
+      const RED = (window as Any).RED;
+      RED.view.importNodes([{ id: 'b0000000000000i1', type: 'oauth2-request', name: 'Device', url: '', x: 240, y: 700, wires: [] }], { generateIds: false });
+      RED.editor.edit(RED.nodes.node('b0000000000000i1'));
+    });
+    await page.click('#node-input-btn-client-add');
+    await page.waitForSelector('#node-config-input-grantType', { state: 'visible' });
+    await page.selectOption('#node-config-input-grantType', 'device_code');
+    expect(await page.isVisible('#node-config-oauth2-redirect')).toBe(false); // no redirect URI needed
+    await page.fill('#node-config-input-tokenUrl', oidc.tokenEndpoint);
+    await page.fill('#node-config-input-deviceAuthorizationUrl', oidc.metadata.device_authorization_endpoint as string);
+    await page.fill('#node-config-input-clientId', 'browser-device');
+    await page.selectOption('#node-config-input-clientAuth', 'none');
+    await page.fill('#node-config-input-scopes', 'openid api:read');
+    const [popup] = await Promise.all([browser.waitForEvent('page'), page.click('#node-config-oauth2-authorize')]);
+    const shown = await page.textContent('#node-config-oauth2-device');
+    const userCode = await page.textContent('.oauth2-user-code');
+    expect(shown).toContain(`Enter the code ${userCode}`);
+    await popup.waitForLoadState();
+    expect(popup.url()).toContain('/device');
+    // the provider's pages: the code is filled in (verification_uri_complete); confirm, then the interactions approve
+    await popup.waitForSelector('button[autofocus]', { timeout: 30_000 });
+    await popup.click('button[autofocus]');
+    await popup.waitForFunction(() => /Sign-in Success/.test(document.body.innerText), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /Authorized|authorized/.test(document.querySelector('#node-config-oauth2-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await popup.close();
+    await page.click('#node-config-dialog-cancel');
+    await page.click('#node-dialog-cancel');
+  } finally {
+    await oidc.stop();
+  }
+});
