@@ -1,9 +1,12 @@
 import type { IAllExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { GENERIC_SETTINGS } from '../../lib/providers/generic/settings';
 import { Redactor } from '../../lib/oauth2/redact';
 
-/** Credential fields that are secrets for the credential's life. */
-const PINNED_FIELDS = ['clientSecret', 'password', 'privateKey'];
+/** Credential fields that are secrets for the credential's life: every secret of the generic schema (its n8n names), and the DPoP key preAuthentication saves. */
+export const PINNED_FIELDS: readonly string[] = [
+	...new Set(['clientSecret', 'password', 'privateKey', 'dpopPrivateKey', ...GENERIC_SETTINGS.flatMap((s) => (s.kind === 'secret' && typeof s.n8n === 'string' ? [s.n8n] : []))]),
+];
 /** Fields and `oauthTokenData` members that hold tokens (they change on every refresh). */
 const TOKEN_FIELDS = ['accessToken', 'refreshToken'];
 const OAUTH_TOKEN_MEMBERS = ['access_token', 'refresh_token', 'id_token'];

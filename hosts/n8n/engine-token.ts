@@ -46,7 +46,7 @@ function grantSettings(config: OAuth2Config, grant: EngineGrant): string {
 
 async function grantTokenSet(helper: IHttpRequestHelper, config: OAuth2Config, grant: EngineGrant, options: FetchTokenOptions): Promise<TokenSet> {
 	const redactor = new Redactor();
-	redactor.pin(config.client.clientSecret, config.client.privateKey, grant.type === 'password' ? grant.password : undefined, grant.type === 'jwt_bearer' ? grant.assertion.signing.key : undefined, grant.type === 'token_exchange' && typeof grant.exchange.subjectToken === 'string' ? grant.exchange.subjectToken : undefined);
+	redactor.pin(config.client.clientSecret, config.client.privateKey, config.dpopKey, grant.type === 'password' ? grant.password : undefined, grant.type === 'jwt_bearer' ? grant.assertion.signing.key : undefined, grant.type === 'token_exchange' && typeof grant.exchange.subjectToken === 'string' ? grant.exchange.subjectToken : undefined);
 	const ctx: TokenRequestContext = {
 		config,
 		transport: n8nTransport(helper),
