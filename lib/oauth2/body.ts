@@ -48,3 +48,13 @@ export async function readCapped(source: AsyncIterable<Uint8Array | string> | nu
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
+
+/** A JSON object answer (not an array, not JSON: undefined). */
+export function jsonObjectOf(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

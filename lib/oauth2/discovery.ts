@@ -9,7 +9,7 @@
  * must name the issuer it was looked up for (RFC 8414 §3.3). Every URL taken from a document is
  * checked as an endpoint (https unless allowed). No credential is sent anywhere during discovery.
  */
-import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { jsonObjectOf, TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { OAuth2Error } from './errors';
 import type { EngineHost } from './host';
 import { wellKnownUrls } from './metadata';
@@ -106,14 +106,7 @@ async function getJson(url: string, what: string, options: DiscoveryOptions): Pr
     throw discoveryError('metadata_unreachable', `${what} ${safeUrl(url)} could not be read (${why})`);
   }
   const challenge = response.headers['www-authenticate'];
-  let body: Record<string, unknown> | undefined;
-  try {
-    const parsed = JSON.parse(response.body.toString('utf8')) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, challenge: Array.isArray(challenge) ? challenge.join(', ') : challenge };
+  return { status: response.status, body: jsonObjectOf(response.body), challenge: Array.isArray(challenge) ? challenge.join(', ') : challenge };
 }
 
 /** RFC 9728 §3.1: the well-known location for a resource identifier (segment between host and path). */

@@ -59,7 +59,7 @@ export class DpopSigner {
     const nonce = this.nonces.get(new URL(url).origin);
     if (nonce) claims.nonce = nonce;
     if (accessToken) claims.ath = base64url(createHash('sha256').update(accessToken).digest());
-    return signJwt(claims, { alg: 'ES256', key: this.key.export({ type: 'pkcs8', format: 'pem' }).toString() }, { typ: 'dpop+jwt', jwk: this.publicJwk });
+    return signJwt(claims, { alg: 'ES256', key: this.key }, { typ: 'dpop+jwt', jwk: this.publicJwk });
   }
 
   /** Keeps the nonce a server sent (in any answer) for the next proofs to its origin. */

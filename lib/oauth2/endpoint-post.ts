@@ -4,11 +4,12 @@
  * (`auto` as its first candidate; a JWT assertion names the token endpoint), the request's retry
  * on 429/503, a bounded JSON answer, and the server's own error code when it refuses.
  */
-import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { jsonObjectOf, TOKEN_RESPONSE_MAX_BYTES } from './body';
 import { applyClientAuth, clientAuthParts } from './client-auth';
 import { OAuth2Error, type OAuth2Phase } from './errors';
 import { RETRY_STATUSES } from './failure';
 import { hostOf, transportOf } from './host';
+import type { Redactor } from './redact';
 import { resolveRetry, sendWithRetry } from './send';
 import type { TokenRequestContext } from './token-request';
 import { checkEndpointUrl } from './urls';
@@ -24,17 +25,15 @@ export async function postToEndpoint(ctx: TokenRequestContext, endpoint: string,
     { url: endpoint, method: 'POST', headers, body: new URLSearchParams(body).toString(), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
     { transport: transportOf(ctx.transport, ctx.host), timeoutMs: config.timeoutMs ?? 30_000, retry: resolveRetry(config.retry), retryStatuses: RETRY_STATUSES.notProcessed, phase, redactor: ctx.redactor, host: hostOf(ctx.host) },
   );
-  let answer: Record<string, unknown> | undefined;
-  try {
-    const parsed = JSON.parse(response.body.toString('utf8')) as unknown;
-    answer = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    answer = undefined;
-  }
-  if (response.status < 200 || response.status > 299) {
-    const code = typeof answer?.error === 'string' ? answer.error : 'http_error';
-    throw new OAuth2Error({ code, status: response.status, phase, description: typeof answer?.error_description === 'string' ? answer.error_description : `${what} answered HTTP ${response.status}` }, ctx.redactor);
-  }
+  const answer = jsonObjectOf(response.body);
+  if (response.status < 200 || response.status > 299) throw refusal(response.status, answer, phase, what, ctx.redactor);
   if (!answer) throw new OAuth2Error({ code: 'invalid_response', status: response.status, phase, description: `${what} did not answer with a JSON object` });
   return answer;
+}
+
+/** A server's refusal of a non-token endpoint request: its own error code and description, else the status. */
+export function refusal(status: number, answer: Record<string, unknown> | undefined, phase: OAuth2Phase, what: string, redactor?: Redactor): OAuth2Error {
+  const code = typeof answer?.error === 'string' ? answer.error : 'http_error';
+  const description = typeof answer?.error_description === 'string' ? answer.error_description : `${what} answered HTTP ${status}`;
+  return new OAuth2Error({ code, status, phase, description }, redactor);
 }

@@ -23,7 +23,15 @@ export function normalisePem(text: string): string {
   return `-----BEGIN ${parts[1]}-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${parts[1]}-----\n`;
 }
 
-function asymmetricKey(pem: string): KeyObject {
+/** An asymmetric key parsed once by its holder (a DPoP key signs every request). */
+export interface ParsedSigningKey {
+  alg: 'RS256' | 'ES256';
+  key: KeyObject;
+  kid?: string;
+}
+
+function asymmetricKey(pem: string | KeyObject): KeyObject {
+  if (typeof pem !== 'string') return pem;
   try {
     return createPrivateKey(normalisePem(pem));
   } catch {
@@ -40,7 +48,7 @@ export function algForPrivateKey(pem: string): 'RS256' | 'ES256' {
 }
 
 /** Signs a compact JWS with `node:crypto` (RS256, ES256 in IEEE P1363 form, HS256). */
-export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey, extraHeader: Record<string, unknown> = {}): string {
+export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey | ParsedSigningKey, extraHeader: Record<string, unknown> = {}): string {
   const header: Record<string, unknown> = { alg: signing.alg, typ: 'JWT', ...extraHeader };
   if (signing.kid) header.kid = signing.kid;
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
@@ -61,7 +69,7 @@ export function signJwt(payload: Record<string, unknown>, signing: JwtSigningKey
       break;
     }
     default:
-      throw new OAuth2ConfigError(`unsupported JWT algorithm ${String(signing.alg)}`);
+      throw new OAuth2ConfigError(`unsupported JWT algorithm ${String((signing as { alg: unknown }).alg)}`);
   }
   return `${input}.${base64url(signature)}`;
 }

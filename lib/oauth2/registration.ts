@@ -4,7 +4,8 @@
  * secret, a registration access token) back. The secret and the registration access token are
  * secrets: redacted from every error, handed only to the host that keeps them.
  */
-import { TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { jsonObjectOf, TOKEN_RESPONSE_MAX_BYTES } from './body';
+import { refusal } from './endpoint-post';
 import { OAuth2Error } from './errors';
 import { RETRY_STATUSES } from './failure';
 import { hostOf, transportOf, type EngineHost } from './host';
@@ -78,16 +79,7 @@ export async function registerClient(endpoint: string, metadata: ClientMetadata,
     { url: endpoint, method: 'POST', headers, body: JSON.stringify(metadata), maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES },
     { transport: transportOf(options.transport, options.host), timeoutMs: options.timeoutMs ?? 30_000, retry: { maxRetries: 1, maxDelayMs: 10_000, baseDelayMs: 500 }, retryStatuses: RETRY_STATUSES.notProcessed, phase: 'config', redactor, host: hostOf(options.host) },
   );
-  let answer: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(response.body.toString('utf8')) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) answer = parsed as Record<string, unknown>;
-  } catch {
-    answer = {};
-  }
-  if (response.status !== 201 && response.status !== 200) {
-    const code = typeof answer.error === 'string' ? answer.error : 'http_error';
-    throw new OAuth2Error({ code, status: response.status, phase: 'config', description: typeof answer.error_description === 'string' ? answer.error_description : `the registration endpoint answered HTTP ${response.status}` }, redactor);
-  }
-  return parseRegistration(answer, redactor);
+  const answer = jsonObjectOf(response.body);
+  if (response.status !== 201 && response.status !== 200) throw refusal(response.status, answer, 'config', 'the registration endpoint', redactor);
+  return parseRegistration(answer ?? {}, redactor);
 }
